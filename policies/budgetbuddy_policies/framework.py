@@ -1,0 +1,314 @@
+"""Rule metadata, the registry, and the adapter to pulumi_policy policies.
+
+A rule is one function plus a ``RuleMeta``. The adapter adds what every rule
+needs and no rule should repeat: config defaults, exemptions, and turning an
+unknown input into a violation (pulumi_policy would otherwise downgrade it to
+an advisory note without a URN, so a mandatory rule would pass silently).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from . import exemptions as ex
+
+NAME_RE = re.compile(
+    r"^aws-[a-z0-9]+-[a-z0-9]+-(enable|configure|disallow|require)-[a-z0-9]+(-[a-z0-9]+)*$"
+)
+CONTROL_RE = re.compile(r"^(pci-dss-4\.0|soc2|hipaa|fsbp|cis-aws-3\.0|cost):\S+$")
+UNKNOWN_MARKER = "[unknown-input]"
+EXEMPTION_EXPIRED_MARKER = "[exemption-expired]"
+
+Kind = Literal["compliance", "cost", "governance"]
+ResourceCheck = Callable[[ResourceValidationArgs, Mapping[str, Any]], Iterable[str]]
+# A stack check yields (urn or None, message).
+StackCheck = Callable[
+    [StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str | None, str]]
+]
+
+
+class DuplicateRuleError(ValueError):
+    """Two rules share a name; the engine would silently keep one of them."""
+
+
+class RuleDefinitionError(ValueError):
+    """A rule's metadata is incomplete or malformed."""
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    name: str
+    description: str
+    severity: Severity
+    remediation: str
+    controls: tuple[str, ...]
+    kind: Kind = "compliance"
+    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY
+    resource_types: tuple[str, ...] = ()  # empty for stack rules
+    config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    stack: bool = False
+    # Governance rules read the exemptions themselves; they get a RuleContext.
+    wants_context: bool = False
+
+    def validate(self) -> None:
+        problems = []
+        if not NAME_RE.match(self.name):
+            problems.append(
+                "name must be aws-<service>-<resource>-<enable|configure|disallow|require>-<what>"
+            )
+        if len(self.description) < 20:
+            problems.append("description is too short")
+        if len(self.remediation) < 20:
+            problems.append("remediation steps are missing")
+        if not self.controls or any(not CONTROL_RE.match(c) for c in self.controls):
+            problems.append(
+                f"controls must be non-empty framework:id tags, got {self.controls}"
+            )
+        if (
+            self.kind == "compliance"
+            and self.enforcement is not EnforcementLevel.MANDATORY
+        ):
+            problems.append("compliance rules are mandatory")
+        if not self.stack and not self.resource_types:
+            problems.append("a resource rule must name its resource types")
+        for key, schema in self.config.items():
+            if "default" not in schema:
+                problems.append(f"config {key!r} needs a default")
+        if problems:
+            raise RuleDefinitionError(f"{self.name}: " + "; ".join(problems))
+
+    @property
+    def tags(self) -> list[str]:
+        return [f"kind:{self.kind}", *self.controls]
+
+    def defaults(self) -> dict[str, Any]:
+        return {k: v["default"] for k, v in self.config.items()}
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    exemptions: tuple[ex.Exemption, ...]
+    today: dt.date
+    registry: Registry
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    check: ResourceCheck | StackCheck
+
+
+class Registry:
+    """All rules of the pack, by unique name."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def add(self, rule: Rule) -> Rule:
+        rule.meta.validate()
+        if rule.meta.name in self._rules:
+            raise DuplicateRuleError(f"rule {rule.meta.name!r} is already registered")
+        self._rules[rule.meta.name] = rule
+        return rule
+
+    def resource(self, **meta: Any) -> Callable[[ResourceCheck], ResourceCheck]:
+        def register(fn: ResourceCheck) -> ResourceCheck:
+            self.add(Rule(RuleMeta(**meta), fn))
+            return fn
+
+        return register
+
+    def stack(self, **meta: Any) -> Callable[[StackCheck], StackCheck]:
+        def register(fn: StackCheck) -> StackCheck:
+            self.add(Rule(RuleMeta(stack=True, **meta), fn))
+            return fn
+
+        return register
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(), key=lambda r: r.meta.name))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __getitem__(self, name: str) -> Rule:
+        return self._rules[name]
+
+    def names(self) -> list[str]:
+        return sorted(self._rules)
+
+
+def current_stack() -> str | None:
+    # The engine starts the analyzer with PULUMI_STACK set; the runner mirrors that.
+    return os.environ.get("PULUMI_STACK") or None
+
+
+def effective_config(meta: RuleMeta, given: Mapping[str, Any]) -> dict[str, Any]:
+    # The CLI fills schema defaults itself; doing it here too keeps the rule
+    # correct when the pack is driven without a config file.
+    return {**meta.defaults(), **dict(given)}
+
+
+def unknown_message(err: UnknownValueError) -> str:
+    return (
+        f"{UNKNOWN_MARKER} {err.message}. The rule cannot verify this resource until the value is "
+        "known, so it is reported instead of passing; make the input a known value or re-run "
+        "after the resources it depends on exist."
+    )
+
+
+def to_policy(rule: Rule, context: RuleContext) -> Policy:
+    meta = rule.meta
+    schema = (
+        PolicyConfigSchema(properties={k: dict(v) for k, v in meta.config.items()})
+        if meta.config
+        else None
+    )
+    common: dict[str, Any] = {
+        "name": meta.name,
+        "description": meta.description,
+        "enforcement_level": meta.enforcement,
+        "config_schema": schema,
+        "severity": meta.severity,
+        "tags": meta.tags,
+        "remediation_steps": meta.remediation,
+    }
+    if meta.stack:
+        return StackValidationPolicy(validate=_stack_validator(rule, context), **common)
+    return ResourceValidationPolicy(
+        validate=_resource_validator(rule, context), **common
+    )
+
+
+def _resource_validator(rule: Rule, context: RuleContext):
+    meta = rule.meta
+    types = frozenset(meta.resource_types)
+    exemptions, today = context.exemptions, context.today
+    extra = (context,) if meta.wants_context else ()
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if types and args.resource_type not in types and "*" not in types:
+            return
+        exemption = ex.find(
+            exemptions, meta.name, args.resource_type, args.name, current_stack()
+        )
+        note = ""
+        if exemption is not None:
+            if not exemption.expired(today):
+                args.not_applicable(f"exempted: {exemption.describe()}")
+            note = (
+                f" {EXEMPTION_EXPIRED_MARKER} exemption expired on {exemption.expires}."
+            )
+        config = effective_config(meta, args.get_config())
+        try:
+            for message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
+                report(message + note, None)
+        except UnknownValueError as err:
+            report(unknown_message(err) + note, None)
+
+    return validate
+
+
+def _stack_validator(rule: Rule, context: RuleContext):
+    meta = rule.meta
+    exemptions, today = context.exemptions, context.today
+    extra = (context,) if meta.wants_context else ()
+
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        by_urn = {r.urn: r for r in args.resources}
+        config = effective_config(meta, args.get_config())
+        stack = current_stack()
+
+        def emit(urn: str | None, message: str) -> None:
+            res = by_urn.get(urn) if urn else None
+            if res is not None:
+                exemption = ex.find(
+                    exemptions, meta.name, res.resource_type, res.name, stack
+                )
+                if exemption is not None:
+                    if not exemption.expired(today):
+                        return
+                    message += f" {EXEMPTION_EXPIRED_MARKER} exemption expired on {exemption.expires}."
+            report(message, urn)
+
+        try:
+            for urn, message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
+                emit(urn, message)
+        except UnknownValueError as err:
+            report(unknown_message(err), None)
+
+    return validate
+
+
+# Helpers shared by stack rules -------------------------------------------------
+
+
+def of_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyResource]:
+    wanted = set(types)
+    return [r for r in resources if r.resource_type in wanted]
+
+
+def references(
+    res: PolicyResource, prop: str, target: PolicyResource, *target_values: Any
+) -> bool:
+    """Does ``res.props[prop]`` point at ``target``?
+
+    Property dependencies work in real previews, where a new target's id is
+    still unknown; value equality covers known ids and names (the mocks use
+    the physical name as id).
+    """
+    if any(dep.urn == target.urn for dep in res.property_dependencies.get(prop, [])):
+        return True
+    try:
+        value = res.props.get(prop)
+    except UnknownValueError:
+        return False
+    candidates = {v for v in target_values if isinstance(v, str) and v}
+    candidates.add(target.name)
+    if isinstance(value, str):
+        return value in candidates
+    if isinstance(value, Sequence):
+        try:
+            return any(isinstance(v, str) and v in candidates for v in value)
+        except UnknownValueError:
+            return False
+    return False
+
+
+def known(res: PolicyResource, *path: str) -> Any:
+    """Known value at path or None (unknown or missing); for identity matching only."""
+    value: Any = res.props
+    try:
+        for key in path:
+            if not isinstance(value, Mapping) or key not in list(value):
+                return None
+            value = value[key]
+    except UnknownValueError:
+        return None
+    return value
+
+
+def ancestors(res: PolicyResource) -> Iterator[PolicyResource]:
+    parent = res.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent

@@ -1,0 +1,20 @@
+"""Rule modules, one per AWS service; importing them fills ``REGISTRY``."""
+
+from . import (  # noqa: F401  (imported for their registrations)
+    backup,
+    budgets,
+    cloudtrail,
+    cloudwatch,
+    codebuild,
+    dynamodb,
+    ec2,
+    ecr,
+    ecs,
+    elb,
+    governance,
+    iam,
+    kms,
+    s3,
+    sns,
+    tagging,
+)

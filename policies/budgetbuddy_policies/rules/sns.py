@@ -1,0 +1,35 @@
+"""SNS topics (runbook alert channel budgetbuddy-alarms)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs, Severity
+
+from ..props import dig, is_set
+from ..registry import REGISTRY
+
+
+@REGISTRY.resource(
+    name="aws-sns-topic-require-cmk",
+    resource_types=("aws:sns/topic:Topic",),
+    description="Topics must be encrypted with a customer-managed KMS key (the AWS-managed alias/aws/sns key "
+    "cannot be used by CloudWatch alarms or AWS Budgets).",
+    severity=Severity.MEDIUM,
+    remediation="Set kmsMasterKeyId to a CMK whose key policy lets cloudwatch.amazonaws.com and "
+    "budgets.amazonaws.com use it.",
+    controls=(
+        "fsbp:SNS.1",
+        "pci-dss-4.0:3.5.1",
+        "soc2:CC6.1",
+        "hipaa:164.312(a)(2)(iv)",
+    ),
+)
+def topic_cmk(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not is_set(args.props, "kmsMasterKeyId"):
+        yield "kmsMasterKeyId is not set."
+        return
+    key = dig(args.props, "kmsMasterKeyId")
+    if key == "alias/aws/sns":
+        yield "kmsMasterKeyId is the AWS-managed alias/aws/sns."

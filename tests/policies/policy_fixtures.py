@@ -1,0 +1,416 @@
+"""Hand-built resource records in the offline preview's --json format.
+
+``baseline(stack)`` mirrors what the program registers for a compliant stack:
+every rule passes on it. Tests break one thing at a time and expect the rule
+that guards it to fail.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+PROJECT = "budgetbuddy"
+UNKNOWN = (
+    UNKNOWN_STRING_VALUE  # what the engine sends for a value unknown during preview
+)
+SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+ACCOUNT = "123456789012"
+
+
+def urn(stack: str, type_: str, name: str, parent_type: str = "") -> str:
+    qualified = f"{parent_type}${type_}" if parent_type else type_
+    return f"urn:pulumi:{stack}::{PROJECT}::{qualified}::{name}"
+
+
+class Stack:
+    """Builds records; ``add`` returns the record so later ones can reference it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.env = name
+        self.resources: list[dict[str, Any]] = []
+
+    def tags(self) -> dict[str, str]:
+        return {"Environment": self.env, "Service": "budgetbuddy", "Team": "platform"}
+
+    def add(
+        self,
+        type_: str,
+        name: str,
+        inputs: dict[str, Any],
+        *,
+        parent: dict[str, Any] | None = None,
+        refs: dict[str, list[dict[str, Any]]] | None = None,
+        custom: bool = True,
+        remote: bool = False,
+    ) -> dict[str, Any]:
+        deps = {k: [r["urn"] for r in v] for k, v in (refs or {}).items()}
+        record = {
+            "urn": urn(self.name, type_, name, parent["type"] if parent else ""),
+            "type": type_,
+            "name": name,
+            "parent": parent["urn"] if parent else "",
+            "custom": custom,
+            "remote": remote,
+            "protect": False,
+            "retainOnDelete": False,
+            "deleteBeforeReplace": False,
+            "dependencies": sorted({u for v in deps.values() for u in v}),
+            "propertyDependencies": deps,
+            "provider": "",
+            "ignoreChanges": [],
+            "aliases": [],
+            "additionalSecretOutputs": [],
+            "inputs": inputs,
+        }
+        self.resources.append(record)
+        return record
+
+    def find(self, name: str) -> dict[str, Any]:
+        return next(r for r in self.resources if r["name"] == name)
+
+
+def _arn(service: str, rest: str) -> str:
+    return f"arn:aws:{service}:us-east-1:{ACCOUNT}:{rest}"
+
+
+def _bucket(
+    s: Stack, name: str, key: dict[str, Any], log_bucket: dict[str, Any] | None
+) -> dict[str, Any]:
+    physical = f"budgetbuddy-{s.name}-{name}"
+    b = s.add(
+        "aws:s3/bucket:Bucket",
+        name,
+        {"bucket": physical, "forceDestroy": False, "tags": s.tags()},
+    )
+    ref = {"bucket": [b]}
+    s.add(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        f"{name}-pab",
+        {"bucket": physical, "blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True,
+         "restrictPublicBuckets": True},
+        refs=ref,
+    )  # fmt: skip
+    s.add(
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        f"{name}-ownership",
+        {"bucket": physical, "rule": {"objectOwnership": "BucketOwnerEnforced"}},
+        refs=ref,
+    )
+    s.add(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        f"{name}-sse",
+        {"bucket": physical, "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms",
+         "kmsMasterKeyId": _arn("kms", "key/1234")}, "bucketKeyEnabled": True}]},
+        refs={"bucket": [b], "rules": [key]},
+    )  # fmt: skip
+    s.add(
+        "aws:s3/bucketVersioning:BucketVersioning",
+        f"{name}-versioning",
+        {"bucket": physical, "versioningConfiguration": {"status": "Enabled"}},
+        refs=ref,
+    )
+    s.add(
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        f"{name}-lifecycle",
+        {"bucket": physical, "rules": [{"id": "archive", "status": "Enabled", "filter": {},
+         "transitions": [{"days": 30, "storageClass": "INTELLIGENT_TIERING"}],
+         "noncurrentVersionExpiration": {"noncurrentDays": 90}}]},
+        refs=ref,
+    )  # fmt: skip
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                       "Resource": [f"arn:aws:s3:::{physical}", f"arn:aws:s3:::{physical}/*"],
+                       "Condition": {"Bool": {"aws:SecureTransport": "false"}}}],
+    }  # fmt: skip
+    s.add("aws:s3/bucketPolicy:BucketPolicy", f"{name}-policy", {"bucket": physical, "policy": json.dumps(policy)},
+          refs=ref)  # fmt: skip
+    if log_bucket is not None:
+        s.add(
+            "aws:s3/bucketLogging:BucketLogging",
+            f"{name}-logging",
+            {
+                "bucket": physical,
+                "targetBucket": log_bucket["inputs"]["bucket"],
+                "targetPrefix": f"{name}/",
+            },
+            refs={"bucket": [b], "targetBucket": [log_bucket]},
+        )
+    return b
+
+
+def container(**overrides: Any) -> dict[str, Any]:
+    c = {
+        "name": "backend",
+        "image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/budgetbuddy:abc123",
+        "essential": True,
+        "user": "1000:1000",
+        "readonlyRootFilesystem": True,
+        "privileged": False,
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+        "environment": [{"name": "JAVA_TOOL_OPTIONS", "value": "-XX:MaxRAMPercentage=75.0"},
+                        {"name": "DB_SECRET_ARN", "value": _arn("secretsmanager", "secret:db")}],
+        "secrets": [{"name": "API_TOKEN", "valueFrom": _arn("secretsmanager", "secret:api")}],
+        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/aws/ecs/budgetbuddy-cluster"}},
+        "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
+    }  # fmt: skip
+    c.update(overrides)
+    return c
+
+
+def baseline(stack: str = "production") -> list[dict[str, Any]]:
+    """A compliant stack: every rule of the pack passes on it with policies/config/<stack>.json."""
+    prod = stack == "production"
+    s = Stack(stack)
+    t = s.tags()
+    key = s.add(
+        "aws:kms/key:Key",
+        "data-key",
+        {"enableKeyRotation": True, "deletionWindowInDays": 30, "tags": t},
+    )
+    key_arn = _arn("kms", "key/1234")
+    vpc = s.add(
+        "awsx:ec2:Vpc",
+        "network",
+        {"cidrBlock": "10.0.0.0/16", "numberOfAvailabilityZones": 3,
+         "natGateways": {"strategy": "OnePerAz" if prod else "Single"}, "tags": t},
+        custom=False,
+        remote=True,
+    )  # fmt: skip
+    flow_group = s.add(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "flow-logs",
+        {
+            "name": f"/budgetbuddy/{stack}/vpc-flow",
+            "retentionInDays": 30,
+            "kmsKeyId": key_arn,
+            "tags": t,
+        },
+    )
+    s.add(
+        "aws:ec2/flowLog:FlowLog",
+        "flow-log",
+        {
+            "vpcId": "vpc-0abc",
+            "trafficType": "ALL",
+            "logDestination": _arn("logs", "log-group:flow"),
+            "tags": t,
+        },
+        refs={"vpcId": [vpc], "logDestination": [flow_group]},
+    )
+    s.add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "default-sg",
+          {"vpcId": "vpc-0abc", "ingress": [], "egress": [], "tags": t}, refs={"vpcId": [vpc]})  # fmt: skip
+    log_bucket = _bucket(s, "access-logs", key, None)
+    artifacts = _bucket(s, "artifacts", key, log_bucket)
+    alb_sg = s.add("aws:ec2/securityGroup:SecurityGroup", "alb-sg",
+                   {"vpcId": "vpc-0abc", "description": "ALB", "ingress": [], "egress": [], "tags": t})  # fmt: skip
+    task_sg = s.add("aws:ec2/securityGroup:SecurityGroup", "task-sg",
+                    {"vpcId": "vpc-0abc", "description": "tasks", "tags": t})  # fmt: skip
+    for port in (443, 80):
+        s.add(
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            f"alb-in-{port}",
+            {"securityGroupId": "sg-alb", "ipProtocol": "tcp", "fromPort": port, "toPort": port,
+             "cidrIpv4": "0.0.0.0/0", "tags": t},
+            refs={"securityGroupId": [alb_sg]},
+        )  # fmt: skip
+    s.add(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "task-in",
+        {"securityGroupId": "sg-task", "ipProtocol": "tcp", "fromPort": 8080, "toPort": 8080,
+         "referencedSecurityGroupId": "sg-alb", "tags": t},
+        refs={"securityGroupId": [task_sg], "referencedSecurityGroupId": [alb_sg]},
+    )  # fmt: skip
+    alb = s.add(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "alb",
+        {"loadBalancerType": "application", "internal": False, "securityGroups": ["sg-alb"],
+         "subnets": ["subnet-a", "subnet-b", "subnet-c"], "idleTimeout": 60, "dropInvalidHeaderFields": True,
+         "desyncMitigationMode": "defensive", "enableDeletionProtection": prod,
+         "accessLogs": {"bucket": log_bucket["inputs"]["bucket"], "enabled": True, "prefix": "alb"}, "tags": t},
+        refs={"securityGroups": [alb_sg], "accessLogs": [log_bucket]},
+    )  # fmt: skip
+    s.add(
+        "aws:lb/listener:Listener",
+        "https",
+        {"loadBalancerArn": "arn:alb", "port": 443, "protocol": "HTTPS",
+         "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": _arn("acm", "certificate/1"),
+         "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}], "tags": t},
+        refs={"loadBalancerArn": [alb]},
+    )  # fmt: skip
+    s.add(
+        "aws:lb/listener:Listener",
+        "http",
+        {"loadBalancerArn": "arn:alb", "port": 80, "protocol": "HTTP",
+         "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443",
+                                                              "statusCode": "HTTP_301"}}], "tags": t},
+        refs={"loadBalancerArn": [alb]},
+    )  # fmt: skip
+    app_logs = s.add(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "app-logs",
+        {"name": "/aws/ecs/budgetbuddy-cluster" if prod else "/aws/ecs/budgetbuddy-staging-cluster",
+         "retentionInDays": 30, "kmsKeyId": key_arn, "tags": t},
+    )  # fmt: skip
+    s.add(
+        "aws:ecs/cluster:Cluster",
+        "cluster",
+        {
+            "name": "budgetbuddy-cluster",
+            "settings": [{"name": "containerInsights", "value": "enhanced"}],
+            "tags": t,
+        },
+    )
+    s.add(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "task",
+        {"family": "budgetbuddy-backend", "cpu": "1024", "memory": "2048", "networkMode": "awsvpc",
+         "requiresCompatibilities": ["FARGATE"],
+         "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+         "containerDefinitions": json.dumps([container()]), "tags": t},
+        refs={"containerDefinitions": [app_logs]},
+    )  # fmt: skip
+    strategies = (
+        [{"capacityProvider": "FARGATE", "weight": 1, "base": 2}]
+        if prod
+        else [{"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+              {"capacityProvider": "FARGATE_SPOT", "weight": 3, "base": 0}]
+    )  # fmt: skip
+    s.add(
+        "aws:ecs/service:Service",
+        "service",
+        {"name": "budgetbuddy-backend", "desiredCount": 2, "capacityProviderStrategies": strategies,
+         "networkConfiguration": {"assignPublicIp": False, "subnets": ["subnet-p1"], "securityGroups": ["sg-task"]},
+         "tags": t},
+    )  # fmt: skip
+    s.add(
+        "aws:ecr/repository:Repository",
+        "repo",
+        {"name": "budgetbuddy", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": True},
+         "encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": key_arn}], "tags": t},
+    )  # fmt: skip
+    s.add("aws:ecr/lifecyclePolicy:LifecyclePolicy", "repo-lifecycle", {"repository": "budgetbuddy", "policy": "{}"},
+          refs={"repository": [s.find("repo")]})  # fmt: skip
+    tables = []
+    for name in ("BudgetBuddy-Users", "BudgetBuddy-Transactions"):
+        tables.append(
+            s.add(
+                "aws:dynamodb/table:Table",
+                name.lower(),
+                {"name": name, "billingMode": "PAY_PER_REQUEST", "hashKey": "pk",
+                 "attributes": [{"name": "pk", "type": "S"}],
+                 "pointInTimeRecovery": {"enabled": True, "recoveryPeriodInDays": 35},
+                 "deletionProtectionEnabled": True,
+                 "serverSideEncryption": {"enabled": True, "kmsKeyArn": key_arn}, "tags": t},
+                refs={"serverSideEncryption": [key]},
+            )
+        )  # fmt: skip
+    vault = s.add(
+        "aws:backup/vault:Vault",
+        "vault",
+        {"kmsKeyArn": key_arn, "tags": t},
+        refs={"kmsKeyArn": [key]},
+    )
+    plan = s.add(
+        "aws:backup/plan:Plan",
+        "plan",
+        {"rules": [{"ruleName": "daily", "targetVaultName": "vault", "schedule": "cron(0 2 * * ? *)",
+                    "lifecycle": {"deleteAfter": 35}}], "tags": t},
+        refs={"rules": [vault]},
+    )  # fmt: skip
+    s.add(
+        "aws:backup/selection:Selection",
+        "selection",
+        {"planId": "plan-1", "iamRoleArn": _arn("iam", "role/backup").replace("us-east-1", ""),
+         "resources": [_arn("dynamodb", f"table/{t_['inputs']['name']}") for t_ in tables]},
+        refs={"planId": [plan], "resources": tables},
+    )  # fmt: skip
+    trail_group = s.add(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "cloudtrail-logs",
+        {
+            "name": f"/budgetbuddy/{stack}/cloudtrail",
+            "retentionInDays": 365,
+            "kmsKeyId": key_arn,
+            "tags": t,
+        },
+    )
+    s.add(
+        "aws:cloudtrail/trail:Trail",
+        "trail",
+        {"s3BucketName": artifacts["inputs"]["bucket"], "isMultiRegionTrail": True, "includeGlobalServiceEvents": True,
+         "enableLogFileValidation": True, "kmsKeyId": key_arn,
+         "cloudWatchLogsGroupArn": _arn("logs", "log-group:trail:*"), "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/t",
+         "tags": t},
+        refs={"cloudWatchLogsGroupArn": [trail_group]},
+    )  # fmt: skip
+    topic = s.add(
+        "aws:sns/topic:Topic",
+        "alarms",
+        {"name": "budgetbuddy-alarms", "kmsMasterKeyId": key_arn, "tags": t},
+    )
+    s.add(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "cpu-high",
+        {"comparisonOperator": "GreaterThanThreshold", "threshold": 80, "evaluationPeriods": 3,
+         "alarmActions": [_arn("sns", "budgetbuddy-alarms")], "okActions": [_arn("sns", "budgetbuddy-alarms")],
+         "tags": t},
+        refs={"alarmActions": [topic]},
+    )  # fmt: skip
+    task_doc = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+         "Resource": [_arn("dynamodb", "table/BudgetBuddy-Users")]},
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]}  # fmt: skip
+    role = s.add(
+        "aws:iam/role:Role",
+        "task-role",
+        {
+            "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": []}),
+            "tags": t,
+        },
+    )
+    s.add("aws:iam/rolePolicy:RolePolicy", "task-policy", {"role": "task-role", "policy": json.dumps(task_doc)},
+          refs={"role": [role]})  # fmt: skip
+    s.add(
+        "aws:codebuild/project:Project",
+        "build",
+        {"serviceRole": "arn:aws:iam::1:role/build", "encryptionKey": key_arn,
+         "artifacts": {"type": "CODEPIPELINE"}, "source": {"type": "CODEPIPELINE"},
+         "environment": {"computeType": "BUILD_GENERAL1_SMALL", "image": "aws/codebuild/amazonlinux2-aarch64-standard:3.0",
+                         "type": "ARM_CONTAINER", "privilegedMode": False,
+                         "environmentVariables": [{"name": "IMAGE_REPO", "value": "budgetbuddy", "type": "PLAINTEXT"}]},
+         "logsConfig": {"cloudwatchLogs": {"status": "ENABLED", "groupName": "/budgetbuddy/build"}}, "tags": t},
+    )  # fmt: skip
+    s.add(
+        "aws:budgets/budget:Budget",
+        "monthly",
+        {"budgetType": "COST", "timeUnit": "MONTHLY", "limitAmount": "500", "limitUnit": "USD",
+         "notifications": [
+             {"comparisonOperator": "GREATER_THAN", "threshold": th, "thresholdType": "PERCENTAGE",
+              "notificationType": kind, "subscriberEmailAddresses": ["ops@budgetbuddy.com"]}
+             for th, kind in ((80, "ACTUAL"), (100, "ACTUAL"), (100, "FORECASTED"))], "tags": t},
+    )  # fmt: skip
+    return s.resources
+
+
+def edited(
+    resources: list[dict[str, Any]], name: str, **inputs: Any
+) -> list[dict[str, Any]]:
+    """A deep copy with ``name``'s inputs updated (a value of None removes the input)."""
+    out = copy.deepcopy(resources)
+    r = next(r for r in out if r["name"] == name)
+    for k, v in inputs.items():
+        if v is None:
+            r["inputs"].pop(k, None)
+        else:
+            r["inputs"][k] = v
+    return out
+
+
+def without(resources: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
+    return [copy.deepcopy(r) for r in resources if r["name"] not in names]
