@@ -20,14 +20,14 @@ FRAMEWORKS = ("pci-dss-4.0:", "soc2:", "hipaa:", "fsbp:")
 
 
 def meta(**overrides: object) -> RuleMeta:
-    base = dict(
-        name="aws-s3-bucket-require-something",
-        description="A description long enough to pass.",
-        severity=Severity.LOW,
-        remediation="Remediation steps long enough to pass.",
-        controls=("soc2:CC6.1",),
-        resource_types=("aws:s3/bucket:Bucket",),
-    )
+    base = {
+        "name": "aws-s3-bucket-require-something",
+        "description": "A description long enough to pass.",
+        "severity": Severity.LOW,
+        "remediation": "Remediation steps long enough to pass.",
+        "controls": ("soc2:CC6.1",),
+        "resource_types": ("aws:s3/bucket:Bucket",),
+    }
     base.update(overrides)
     return RuleMeta(**base)  # type: ignore[arg-type]
 
@@ -102,3 +102,8 @@ def test_taggable_list_is_up_to_date() -> None:
     assert gen.main(["--check"]) == 0
     assert "aws:s3/bucket:Bucket" in TAGGABLE_TYPES
     assert "aws:s3/bucketVersioning:BucketVersioning" not in TAGGABLE_TYPES
+
+
+def test_docs_list_every_rule() -> None:
+    doc = (pr.ROOT / "docs" / "policies.md").read_text()
+    assert [n for n in REGISTRY.names() if f"`{n}`" not in doc] == []
