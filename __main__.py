@@ -1,0 +1,15 @@
+"""BudgetBuddy platform: stack config -> components -> stack outputs."""
+
+import pulumi
+
+from components.config import ConfigError, load_stack_config
+from components.stack import build
+
+try:
+    config = load_stack_config()
+except ConfigError as exc:
+    # Fail before any resource is registered, with every bad key listed (no traceback).
+    raise pulumi.RunError(str(exc)) from None
+
+for key, value in build(config).items():
+    pulumi.export(key, value)

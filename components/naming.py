@@ -1,0 +1,62 @@
+"""Physical names and tags.
+
+Production uses the runbook's names exactly so its commands work as written; other stacks insert
+the environment so both stacks can share one AWS account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.config import StackConfig
+
+TAG_KEYS: tuple[str, ...] = ("Environment", "Service", "Team")
+
+
+@dataclass(frozen=True)
+class Naming:
+    environment: str
+    service: str
+    team: str
+    production: bool
+
+    @classmethod
+    def from_config(cls, cfg: StackConfig) -> Naming:
+        return cls(cfg.environment, cfg.service, cfg.team, cfg.is_production)
+
+    @property
+    def prefix(self) -> str:
+        """`budgetbuddy` in production, `budgetbuddy-staging` elsewhere."""
+        return self.service if self.production else f"{self.service}-{self.environment}"
+
+    @property
+    def cluster(self) -> str:
+        return f"{self.prefix}-cluster"
+
+    @property
+    def ecs_service(self) -> str:
+        return f"{self.prefix}-backend"
+
+    @property
+    def alarm_topic(self) -> str:
+        return f"{self.prefix}-alarms"
+
+    @property
+    def app_log_group(self) -> str:
+        return f"/aws/ecs/{self.cluster}"
+
+    def table(self, base: str) -> str:
+        """`BudgetBuddy-Users` in production, `BudgetBuddy-staging-Users` elsewhere."""
+        return f"BudgetBuddy-{base}" if self.production else f"BudgetBuddy-{self.environment}-{base}"
+
+    def resource(self, suffix: str) -> str:
+        """A physical name for things the runbook does not name (dashboards, budgets, ...)."""
+        return f"{self.prefix}-{suffix}"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Cost allocation tags (runbook: Environment, Service, Team) on every taggable resource."""
+        return {"Environment": self.environment, "Service": self.service, "Team": self.team}
+
+    def tags_with(self, **extra: str) -> dict[str, str]:
+        return {**self.tags, **extra}

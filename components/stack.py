@@ -1,0 +1,32 @@
+"""Wire the components of one stack together; returns the stack outputs (docs/outputs.md).
+
+Data flows one way: StackConfig -> components (each takes its typed args and the outputs of
+the ones before it) -> stack outputs. Each section below is one component.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+
+from components.base import StackContext
+from components.config import StackConfig
+from components.naming import Naming
+
+
+def build(cfg: StackConfig) -> dict[str, Any]:
+    ctx = StackContext(  # noqa: F841 - used by the component sections as they land
+        naming=Naming.from_config(cfg),
+        account_id=aws.get_caller_identity_output().account_id,
+        region=cfg.region,
+    )
+    outputs: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
+
+    # --- security: KMS keys, log bucket, CloudTrail, GuardDuty, Security Hub --------------
+    # --- network: awsx VPC, flow logs, endpoints -----------------------------------------
+    # --- data: DynamoDB tables, AWS Backup -----------------------------------------------
+    # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
+    # --- observability: alarms, dashboards, log archive, budget --------------------------
+    # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
+    return outputs
