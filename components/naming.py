@@ -42,6 +42,11 @@ class Naming:
         return f"{self.prefix}-alarms"
 
     @property
+    def container(self) -> str:
+        """The application container's name (task definition, imagedefinitions.json)."""
+        return "backend"
+
+    @property
     def app_log_group(self) -> str:
         return f"/aws/ecs/{self.cluster}"
 
