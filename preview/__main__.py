@@ -1,9 +1,11 @@
-"""Offline preview: run the real program under Pulumi's mocks, then judge it.
+"""Offline preview: run the real program under Pulumi's mocks, then judge it with the policy pack.
 
-    python -m preview STACK [--config KEY=VALUE ...] [--json FILE] [--no-tree]
+    python -m preview STACK [--config KEY=VALUE ...] [--json FILE] [--report compliance] [--markdown]
+    python -m preview --resources FILE [--report compliance] [--markdown]
 
-Exit codes: 0 fine; 2 unknown stack, bad config or bad arguments (clear message, no traceback);
-3 the program itself failed (a bug, reported in one line; --debug shows the traceback).
+Exit codes: 0 fine; 1 a mandatory policy violation; 2 unknown stack, bad config, bad policy
+config, unreadable dump or bad arguments (clear message, no traceback); 3 the program itself
+failed (a bug, reported in one line; --debug shows the traceback).
 Nothing is deployed or previewed against AWS: no CLI, provider plugin or credentials are used.
 """
 
@@ -14,15 +16,17 @@ import json
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
+from components.config import ConfigError
 from preview.recorder import ProgramError, Recording, run_program
 from preview.render import print_recording
 from preview.stackfiles import StackFileError, available_stacks, load_stack
 
 ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_USAGE, EXIT_PROGRAM = 0, 2, 3
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_PROGRAM = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +38,11 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = _Parser(prog="python -m preview", description="Offline preview of the BudgetBuddy platform (Pulumi mocks).")
-    p.add_argument("stack", help=f"stack name ({', '.join(available_stacks(ROOT))})")
+    p.add_argument("stack", nargs="?", help=f"stack name ({', '.join(available_stacks(ROOT))})")
+    p.add_argument("--resources", type=Path, metavar="FILE", help="judge an existing --json dump instead of running the program")
+    p.add_argument("--report", choices=["compliance"], help="also print the compliance report (per framework and control)")
+    p.add_argument("--markdown", action="store_true", help="print policy results and reports as Markdown (PR comments)")
+    p.add_argument("--no-policy", action="store_true", help="skip the policy pack")
     p.add_argument(
         "--config",
         action="append",
@@ -45,7 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, metavar="FILE", help="write the recorded resources and outputs as JSON")
     p.add_argument("--no-tree", action="store_true", help="omit the resource tree")
     p.add_argument("--debug", action="store_true", help="show tracebacks of program failures")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.resources is None and args.stack is None:
+        p.error("give a STACK, or --resources FILE to judge an existing dump")
+    if args.resources is not None and (args.stack or args.config or args.json):
+        p.error("--resources judges an existing dump: STACK, --config and --json do not apply")
+    return args
 
 
 def record(stack: str, overrides: list[str]) -> tuple[Recording, list[str]]:
@@ -58,16 +71,16 @@ def record(stack: str, overrides: list[str]) -> tuple[Recording, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    console = Console()
+    console = Console(soft_wrap=args.markdown)
     err = Console(stderr=True)
+    if args.resources is not None:
+        return judge(args, console, err)
     try:
         recording, stand_ins = record(args.stack, args.config)
     except StackFileError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except ProgramError as exc:
-        from components.config import ConfigError
-
         cause = exc.cause
         if isinstance(cause, ConfigError) or type(cause).__name__ == "RunError":
             err.print(f"[red]error:[/] {cause}", highlight=False, soft_wrap=True)
@@ -79,12 +92,38 @@ def main(argv: list[str] | None = None) -> int:
     doc = recording.to_json()
     for key in stand_ins:
         console.print(f"[yellow]note:[/] {key} is a secure value; offline it is a stand-in (still a secret)")
-    print_recording(doc, console, tree=not args.no_tree)
+    if not args.markdown:
+        print_recording(doc, console, tree=not args.no_tree)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n")
+        args.json.write_text(json.dumps(doc, indent=2) + "\n")
         console.print(f"wrote {args.json}")
-    return EXIT_OK
+    if args.no_policy:
+        return EXIT_OK
+    return judge(args, console, err, doc)
+
+
+def judge(args: argparse.Namespace, console: Console, err: Console, doc: dict[str, Any] | None = None) -> int:
+    """Run the policy pack over a recording (or the --resources dump) and print the verdict."""
+    from preview import compliance_report, policy_runner
+
+    try:
+        if doc is None:
+            doc = policy_runner.load_dump(args.resources)
+        report = policy_runner.evaluate(doc["resources"], stack=doc["stack"], project=doc.get("project", "budgetbuddy"))
+    except (policy_runner.PolicyConfigError, policy_runner.DumpError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    if args.markdown:
+        console.print(policy_runner.to_markdown(report), markup=False, highlight=False)
+    else:
+        policy_runner.render(report, console)
+    if args.report == "compliance":
+        if args.markdown:
+            console.print(compliance_report.to_markdown(report), markup=False, highlight=False)
+        else:
+            compliance_report.render(report, console)
+    return EXIT_VIOLATIONS if policy_runner.exit_code(report) else EXIT_OK
 
 
 if __name__ == "__main__":
