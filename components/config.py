@@ -229,6 +229,14 @@ class StackConfig(BaseModel):
     codestar_connection_arn: str | None = Field(default=None, alias="codestarConnectionArn")
     require_manual_approval: bool = Field(default=False, alias="requireManualApproval")
     artifact_expiration_days: int = Field(default=30, ge=1, le=3650, alias="artifactExpirationDays")
+    # CodeBuild on-demand sizes offered for ARM_CONTAINER (build-env-ref-compute-types).
+    build_compute_type: Literal[
+        "BUILD_GENERAL1_SMALL",
+        "BUILD_GENERAL1_MEDIUM",
+        "BUILD_GENERAL1_LARGE",
+        "BUILD_GENERAL1_XLARGE",
+        "BUILD_GENERAL1_2XLARGE",
+    ] = Field(default="BUILD_GENERAL1_SMALL", alias="buildComputeType")
 
     # --- derived --------------------------------------------------------------------------
     @property
@@ -302,13 +310,34 @@ class StackConfig(BaseModel):
             raise ValueError("must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)")
         return v
 
+    @field_validator("github_branch", mode="before")
+    @classmethod
+    def _branch(cls, v: Any) -> Any:
+        # A clear message instead of the bare pattern (git check-ref-format rules that matter here).
+        if isinstance(v, str) and (
+            not v.strip()
+            or not re.match(r"^[A-Za-z0-9._/-]{1,255}$", v)
+            or v.startswith(("/", "-", "."))
+            or v.endswith(("/", ".", ".lock"))
+            or ".." in v
+            or "//" in v
+        ):
+            raise ValueError(
+                "must be the name of the branch the pipeline deploys, such as main (letters, digits, . _ / -; "
+                "no spaces, no '..', not empty)"
+            )
+        return v
+
     @field_validator("codestar_connection_arn")
     @classmethod
     def _connection(cls, v: str | None) -> str | None:
         if v is not None and not re.match(
             r"^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection/.+$", v
         ):
-            raise ValueError("must be a CodeStar/CodeConnections connection ARN")
+            raise ValueError(
+                "must be a CodeStar/CodeConnections connection ARN "
+                "(arn:aws:codeconnections:REGION:ACCOUNT:connection/ID); unset, the stack creates the connection"
+            )
         return v
 
     @field_validator("domain_name")
