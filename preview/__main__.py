@@ -109,7 +109,10 @@ def judge(args: argparse.Namespace, console: Console, err: Console, doc: dict[st
 
     try:
         if doc is None:
-            doc = policy_runner.load_dump(args.resources)
+            try:
+                doc = policy_runner.load_dump(args.resources)
+            except OSError as exc:
+                raise policy_runner.DumpError(f"cannot read --resources {args.resources}: {exc.strerror}") from None
         report = policy_runner.evaluate(doc["resources"], stack=doc["stack"], project=doc.get("project", "budgetbuddy"))
     except (policy_runner.PolicyConfigError, policy_runner.DumpError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)

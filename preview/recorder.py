@@ -105,11 +105,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 
 class ProgramError(Exception):
-    """The program failed; ``cause`` is the original exception."""
+    """The program failed; ``cause`` is the original exception, ``recording`` what it registered."""
 
-    def __init__(self, cause: BaseException) -> None:
+    def __init__(self, cause: BaseException, recording: Recording | None = None) -> None:
         super().__init__(str(cause))
         self.cause = cause
+        self.recording = recording
 
 
 def run_callable(
@@ -142,7 +143,7 @@ def run_callable(
     try:
         _sync_await(run_in_stack(guarded))
     except BaseException as exc:
-        raise ProgramError(failure[0] if failure else exc) from exc
+        raise ProgramError(failure[0] if failure else exc, recording) from exc
     return recording
 
 

@@ -1,0 +1,94 @@
+"""The offline preview: stack files, overrides, secrets, the JSON dump, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from preview.__main__ import main
+from preview.recorder import SECRET_SIG, ProgramError, run_program
+from preview.stackfiles import SECRET_STAND_INS, StackFileError, load_stack
+from tests.harness import ROOT
+
+DUMP_KEYS = {
+    "urn", "type", "name", "parent", "custom", "remote", "protect", "retainOnDelete", "deleteBeforeReplace",
+    "dependencies", "propertyDependencies", "provider", "ignoreChanges", "aliases", "additionalSecretOutputs", "inputs",
+}  # fmt: skip
+
+
+def test_stack_file_values_become_config_strings():
+    s = load_stack(ROOT, "production")
+    assert s.project == "budgetbuddy" and s.region == "us-east-1"
+    assert s.config["budgetbuddy:maxCapacity"] == "20"
+    assert s.config["budgetbuddy:requireManualApproval"] == "true"
+
+
+def test_overrides_apply_like_pulumi_config_set():
+    s = load_stack(ROOT, "staging", ["minCapacity=3", "budgetbuddy:maxCapacity=4", "aws:region=eu-west-1"])
+    assert s.config["budgetbuddy:minCapacity"] == "3" and s.config["budgetbuddy:maxCapacity"] == "4"
+    assert s.region == "eu-west-1"
+    with pytest.raises(StackFileError, match="expected KEY=VALUE"):
+        load_stack(ROOT, "staging", ["minCapacity"])
+
+
+def test_unknown_stack_names_the_known_ones():
+    with pytest.raises(StackFileError, match=r"unknown stack 'qa'.*production, staging"):
+        load_stack(ROOT, "qa")
+
+
+def test_secure_values_stay_secret(tmp_path: Path):
+    (tmp_path / "Pulumi.yaml").write_text("name: budgetbuddy\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  budgetbuddy:pagerDutyEndpoint:\n    secure: v1:abc\n")
+    s = load_stack(tmp_path, "dev")
+    assert s.secret_keys == ["budgetbuddy:pagerDutyEndpoint"]
+    assert s.config["budgetbuddy:pagerDutyEndpoint"] == SECRET_STAND_INS["budgetbuddy:pagerDutyEndpoint"]
+
+
+def test_bad_config_registers_nothing():
+    s = load_stack(ROOT, "staging", ["taskCpu=3", "alertEmail=nobody"])
+    with pytest.raises(ProgramError) as info:
+        run_program(s.program, s.project, s.stack, s.config)
+    assert "budgetbuddy:taskCpu='3'" in str(info.value.cause) and "budgetbuddy:alertEmail" in str(info.value.cause)
+    assert info.value.recording is not None and info.value.recording.resources == []
+
+
+def test_json_dump_has_the_analyzer_shape(tmp_path: Path, capsys):
+    out = tmp_path / "staging.json"
+    code = main(["staging", "--json", str(out), "--no-tree"])
+    doc = json.loads(out.read_text())
+    assert code == 0, capsys.readouterr().out[-3000:]
+    assert doc["project"] == "budgetbuddy" and doc["stack"] == "staging" and doc["resources"]
+    for res in doc["resources"]:
+        assert set(res) == DUMP_KEYS
+    assert doc["outputs"]["environment"] == "staging"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "preview", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["qa"], "unknown stack 'qa'"),
+        (["staging", "--config", "minCapacity=9", "--config", "taskMemory=7"], "budgetbuddy:minCapacity=9"),
+        (["staging", "--config", "nonsense"], "expected KEY=VALUE"),
+        (["--bogus"], "unrecognized arguments"),
+        ([], "give a STACK"),
+        (["--resources", "/nonexistent.json"], "nonexistent.json"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback(args, message):
+    proc = _cli(*args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_secret_outputs_are_masked(capsys):
+    from preview.render import _show
+
+    assert _show({SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "x"}) == "\\[secret]"
