@@ -190,6 +190,8 @@ class StackConfig(BaseModel):
     health_check_grace_period_seconds: int = Field(
         default=120, ge=0, le=2147483647, alias="healthCheckGracePeriodSeconds"
     )
+    health_check_healthy_threshold: int = Field(default=3, ge=2, le=10, alias="healthCheckHealthyThreshold")
+    health_check_unhealthy_threshold: int = Field(default=3, ge=2, le=10, alias="healthCheckUnhealthyThreshold")
     container_secrets: dict[str, str] = Field(default_factory=dict, alias="containerSecrets")
     ecr_keep_tagged_images: int = Field(default=30, ge=1, le=1000, alias="ecrKeepTaggedImages")
     enable_execute_command: bool = Field(default=False, alias="enableExecuteCommand")
@@ -402,6 +404,15 @@ def cross_field_problems(cfg: StackConfig) -> list[Problem]:
     names = [t.name for t in cfg.tables]
     if not names or len(set(names)) != len(names):
         bad(("tables",), names, "must be a non-empty list of tables with distinct names")
+    if cfg.dr_region is not None:
+        # Global-table replicas (the DR region) replicate through a NEW_AND_OLD_IMAGES stream.
+        for t in cfg.tables:
+            if t.stream_view_type not in (None, "NEW_AND_OLD_IMAGES"):
+                bad(
+                    ("tables", "drRegion"),
+                    f"{t.name}.streamViewType={t.stream_view_type}",
+                    "must be NEW_AND_OLD_IMAGES (or unset) when drRegion is set: global tables need both images",
+                )
     return out
 
 

@@ -1,0 +1,239 @@
+"""DataTables: the DynamoDB tables, their AWS Backup plan, and optional cross-region DR.
+
+Runbook "Backup & Recovery" and "Disaster Recovery": PITR on every table (35-day window), daily
+AWS Backup at 02:00 UTC kept 35 days, RTO 1 h / RPO 15 min with a DR region (global-table
+replicas + backup copies to a vault in that region). Everything stateful uses ``stateful_opts``
+(protect + retain_on_delete in production).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component, StackContext
+from components.config import TableDef
+from components.data.args import DataArgs
+from components.data.key_policy import dr_key_policy
+
+# AWS managed policies are the documented way to let AWS Backup back up and restore DynamoDB:
+# they track every API the service needs (and new resource types) and are maintained by AWS.
+BACKUP_MANAGED_POLICIES = (
+    "AWSBackupServiceRolePolicyForBackup",
+    "AWSBackupServiceRolePolicyForRestores",
+)
+
+
+class DataTables(Component):
+    """DynamoDB tables from config, AWS Backup vault/plan/selection, and DR when ``dr_region`` is set.
+
+    Attributes: ``tables`` (base name -> Table), ``table_names``, ``table_arns``, ``index_arns``
+    (``<table-arn>/index/<name>``), ``stream_arns`` (base name -> stream ARN, tables with streams),
+    ``vault``, ``plan``, ``selection``, ``backup_role``; with DR also ``dr_provider``, ``dr_key``,
+    ``dr_vault`` (all None without DR).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        args: DataArgs,
+        ctx: StackContext,
+        kms_key_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("budgetbuddy:data:DataTables", name, ctx, opts)
+        self.args = args
+        self.kms_key_arn = kms_key_arn
+
+        self.dr_provider: aws.Provider | None = None
+        self.dr_key: aws.kms.Key | None = None
+        self.dr_vault: aws.backup.Vault | None = None
+        if args.dr_region is not None:
+            self._dr(args.dr_region)
+
+        self.tables: dict[str, aws.dynamodb.Table] = {t.name: self._table(t) for t in args.tables}
+        self.table_names: dict[str, pulumi.Output[str]] = {k: t.name for k, t in self.tables.items()}
+        self.table_arns: list[pulumi.Output[str]] = [t.arn for t in self.tables.values()]
+        self.index_arns: list[pulumi.Output[str]] = [
+            pulumi.Output.concat(self.tables[t.name].arn, "/index/", ix.name)
+            for t in args.tables
+            for ix in t.global_secondary_indexes
+        ]
+        self.stream_arns: dict[str, pulumi.Output[str]] = {
+            t.name: self.tables[t.name].stream_arn for t in args.tables if args.stream_view_type(t)
+        }
+        self._backup()
+
+        self.register_outputs(
+            {
+                "tableNames": self.table_names,
+                "tableArns": self.table_arns,
+                "indexArns": self.index_arns,
+                "backupVaultName": self.vault.name,
+                "backupPlanId": self.plan.id,
+            }
+        )
+
+    # --- tables ---------------------------------------------------------------------------
+    def _table(self, t: TableDef) -> aws.dynamodb.Table:
+        stream = self.args.stream_view_type(t)
+        gsis = [
+            aws.dynamodb.TableGlobalSecondaryIndexArgs(
+                name=ix.name,
+                # key_schemas replaces the deprecated hash_key/range_key of an index in v7.
+                key_schemas=[
+                    aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=ix.hash_key, key_type="HASH"),
+                    *(
+                        [
+                            aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(
+                                attribute_name=ix.range_key, key_type="RANGE"
+                            )
+                        ]
+                        if ix.range_key
+                        else []
+                    ),
+                ],
+                projection_type=ix.projection,
+            )
+            for ix in t.global_secondary_indexes
+        ]
+        replicas = None
+        if self.dr_key is not None and self.args.dr_region is not None:
+            replicas = [
+                aws.dynamodb.TableReplicaArgs(
+                    region_name=self.args.dr_region,
+                    kms_key_arn=self.dr_key.arn,
+                    point_in_time_recovery=True,  # replicas get the default (maximum) 35-day window
+                    propagate_tags=True,
+                    deletion_protection_enabled=True,
+                )
+            ]
+        # The runbook names the tables, so they carry a physical name. No delete_before_replace:
+        # replacing a table would delete its data. Deletion protection makes AWS refuse the delete,
+        # and production also protects/retains it, so a replacing change fails instead of losing data.
+        return aws.dynamodb.Table(
+            self.child_name(t.name),
+            name=self.naming.table(t.name),
+            billing_mode="PAY_PER_REQUEST",
+            hash_key=t.hash_key,
+            range_key=t.range_key,
+            attributes=[aws.dynamodb.TableAttributeArgs(name=a.name, type=a.type) for a in t.attributes],
+            global_secondary_indexes=gsis or None,
+            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(
+                enabled=True, recovery_period_in_days=self.args.pitr_recovery_days
+            ),
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
+                enabled=True, kms_key_arn=self.kms_key_arn
+            ),
+            deletion_protection_enabled=True,
+            ttl=aws.dynamodb.TableTtlArgs(attribute_name=t.ttl_attribute, enabled=True) if t.ttl_attribute else None,
+            stream_enabled=bool(stream),
+            stream_view_type=stream,
+            replicas=replicas,
+            tags=self.tags_with(Name=self.naming.table(t.name)),
+            opts=self.stateful_opts(),
+        )
+
+    # --- AWS Backup -----------------------------------------------------------------------
+    def _backup(self) -> None:
+        args, part = self.args, self.ctx.partition
+        self.vault = aws.backup.Vault(
+            self.child_name("vault"),
+            kms_key_arn=self.kms_key_arn,
+            tags=self.tags,
+            opts=self.stateful_opts(),
+        )
+        copy_actions = None
+        if self.dr_vault is not None:
+            copy_actions = [
+                aws.backup.PlanRuleCopyActionArgs(
+                    destination_vault_arn=self.dr_vault.arn,
+                    lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=args.backup_retention_days),
+                )
+            ]
+        self.plan = aws.backup.Plan(
+            self.child_name("plan"),
+            rules=[
+                aws.backup.PlanRuleArgs(
+                    rule_name="daily",
+                    target_vault_name=self.vault.name,
+                    schedule=args.backup_schedule,  # AWS Backup evaluates cron in UTC by default
+                    start_window=args.backup_start_window_minutes,
+                    completion_window=args.backup_completion_window_minutes,
+                    lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=args.backup_retention_days),
+                    recovery_point_tags=self.tags,
+                    copy_actions=copy_actions,
+                )
+            ],
+            tags=self.tags,
+            opts=self.opts(),
+        )
+        self.backup_role = aws.iam.Role(
+            self.child_name("backup-role"),
+            description="AWS Backup service role for the BudgetBuddy DynamoDB backup plan",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "backup.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            tags=self.tags,
+            opts=self.opts(),
+        )
+        self.backup_policy_attachments = [
+            aws.iam.RolePolicyAttachment(
+                self.child_name(f"backup-role-{policy.removeprefix('AWSBackupServiceRolePolicyFor').lower()}"),
+                role=self.backup_role.name,
+                policy_arn=f"arn:{part}:iam::aws:policy/service-role/{policy}",
+                opts=self.opts(),
+            )
+            for policy in BACKUP_MANAGED_POLICIES
+        ]
+        self.selection = aws.backup.Selection(
+            self.child_name("selection"),
+            plan_id=self.plan.id,
+            iam_role_arn=self.backup_role.arn,
+            resources=self.table_arns,  # every table, by exact ARN
+            opts=self.opts(depends_on=self.backup_policy_attachments),
+        )
+
+    # --- DR region ------------------------------------------------------------------------
+    def _dr(self, region: str) -> None:
+        self.dr_provider = aws.Provider(self.child_name("dr"), region=region, opts=self.opts())
+        in_dr = {"provider": self.dr_provider}
+        self.dr_key = aws.kms.Key(
+            self.child_name("dr-key"),
+            description=f"BudgetBuddy DynamoDB replicas and DR backup vault ({region})",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=dr_key_policy(self.ctx.partition, self.ctx.account_id, region),
+            tags=self.tags,
+            opts=self.stateful_opts(**in_dr),
+        )
+        self.dr_vault = aws.backup.Vault(
+            self.child_name("dr-vault"),
+            kms_key_arn=self.dr_key.arn,
+            tags=self.tags,
+            opts=self.stateful_opts(**in_dr),
+        )
+
+    # --- outputs --------------------------------------------------------------------------
+    def stack_outputs(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "tableNames": self.table_names,
+            "tableArns": self.table_arns,
+            "backupVaultName": self.vault.name,
+            "backupPlanId": self.plan.id,
+        }
+        if self.dr_vault is not None:
+            out["drBackupVaultArn"] = self.dr_vault.arn
+        return out
