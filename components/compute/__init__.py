@@ -1,0 +1,6 @@
+"""Compute layer: ECR, ECS Fargate (ARM64) behind an ALB, native blue/green/canary, autoscaling (issue 3)."""
+
+from components.compute.args import ComputeArgs, ComputeInputs
+from components.compute.component import ComputeService
+
+__all__ = ["ComputeArgs", "ComputeInputs", "ComputeService"]

@@ -1,0 +1,97 @@
+"""The alarms ECS watches during a deployment (rollback on ALARM): runbook "Error Rate > 1%" and
+unhealthy targets. The observability component creates the other runbook alarms and reads these
+from ``ComputeService.deployment_alarms``."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component
+from components.compute.args import ComputeArgs
+
+ELB_NAMESPACE = "AWS/ApplicationELB"
+
+
+def _elb_metric(
+    qid: str, metric: str, dimensions: dict[str, pulumi.Input[str]]
+) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+    return aws.cloudwatch.MetricAlarmMetricQueryArgs(
+        id=qid,
+        return_data=False,
+        metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+            namespace=ELB_NAMESPACE, metric_name=metric, dimensions=dimensions, period=60, stat="Sum"
+        ),
+    )
+
+
+def error_rate_alarm(
+    c: Component, args: ComputeArgs, alb_arn_suffix: pulumi.Input[str], topic_arn: pulumi.Input[str]
+) -> aws.cloudwatch.MetricAlarm:
+    """Target 5XX responses as a percentage of requests, per minute; ALARM on 2 of 3 minutes above 1 %."""
+    dims = {"LoadBalancer": alb_arn_suffix}
+    return aws.cloudwatch.MetricAlarm(
+        c.child_name("error-rate-alarm"),
+        name=c.naming.resource("alb-5xx-error-rate"),
+        alarm_description=(
+            f"Runbook 'Error Rate: Alert if > {args.error_rate_threshold_percent:g}%': backend 5XX responses / "
+            "requests at the ALB. ECS rolls a deployment back while this is in ALARM."
+        ),
+        metric_queries=[
+            _elb_metric("errors", "HTTPCode_Target_5XX_Count", dims),
+            _elb_metric("requests", "RequestCount", dims),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="error_rate",
+                expression="IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)",
+                label="Target 5XX error rate (%)",
+                return_data=True,
+            ),
+        ],
+        comparison_operator="GreaterThanThreshold",
+        threshold=args.error_rate_threshold_percent,
+        evaluation_periods=3,
+        datapoints_to_alarm=2,
+        treat_missing_data="notBreaching",
+        actions_enabled=True,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        tags=c.tags,
+        opts=c.opts(),
+    )
+
+
+def unhealthy_hosts_alarm(
+    c: Component,
+    color: str,
+    alb_arn_suffix: pulumi.Input[str],
+    target_group_arn_suffix: pulumi.Input[str],
+    topic_arn: pulumi.Input[str],
+) -> aws.cloudwatch.MetricAlarm:
+    """Any unhealthy target for 2 consecutive minutes in one target group.
+
+    ECS swaps which group is production on every blue/green deployment, so each group has one: the
+    group serving production (or the green revision under test) is the one whose targets can fail;
+    an idle group has no targets and reports 0.
+    """
+    return aws.cloudwatch.MetricAlarm(
+        c.child_name(f"unhealthy-{color}-alarm"),
+        name=c.naming.resource(f"unhealthy-hosts-{color}"),
+        alarm_description=(
+            f"Unhealthy backend targets in the {color} target group (ALB health checks). "
+            "ECS rolls a deployment back while this is in ALARM."
+        ),
+        namespace=ELB_NAMESPACE,
+        metric_name="UnHealthyHostCount",
+        dimensions={"TargetGroup": target_group_arn_suffix, "LoadBalancer": alb_arn_suffix},
+        statistic="Maximum",
+        period=60,
+        evaluation_periods=2,
+        comparison_operator="GreaterThanThreshold",
+        threshold=0,
+        treat_missing_data="notBreaching",
+        actions_enabled=True,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        tags=c.tags,
+        opts=c.opts(),
+    )

@@ -1,0 +1,92 @@
+"""The ECS service: native blue/green (or canary) deployments with circuit breaker and alarm rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component
+from components.compute.args import ComputeArgs
+from components.compute.cluster import capacity_strategy
+from components.compute.loadbalancer import LoadBalancer
+
+# What the deploy system owns after creation: the pipeline registers new task-definition revisions
+# and autoscaling sets the desired count. `pulumi up` must never revert either (docs/decisions.md).
+SERVICE_IGNORE_CHANGES = ["taskDefinition", "desiredCount"]
+
+
+def deployment_configuration(args: ComputeArgs) -> aws.ecs.ServiceDeploymentConfigurationArgs:
+    canary = None
+    if args.deployment_strategy == "CANARY":
+        canary = aws.ecs.ServiceDeploymentConfigurationCanaryConfigurationArgs(
+            canary_percent=args.canary_percent,
+            canary_bake_time_in_minutes=str(args.canary_bake_minutes),
+        )
+    return aws.ecs.ServiceDeploymentConfigurationArgs(
+        strategy=args.deployment_strategy,
+        bake_time_in_minutes=str(args.bake_time_minutes),
+        canary_configuration=canary,
+    )
+
+
+def build_service(
+    c: Component,
+    args: ComputeArgs,
+    *,
+    cluster_arn: pulumi.Input[str],
+    task_definition_arn: pulumi.Input[str],
+    private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+    task_security_group_id: pulumi.Input[str],
+    lb: LoadBalancer,
+    infrastructure_role_arn: pulumi.Input[str],
+    alarm_names: Sequence[pulumi.Input[str]],
+    depends_on: Sequence[pulumi.Resource],
+) -> aws.ecs.Service:
+    return aws.ecs.Service(
+        c.child_name("service"),
+        name=c.naming.ecs_service,
+        cluster=cluster_arn,
+        task_definition=task_definition_arn,
+        desired_count=args.min_capacity,
+        capacity_provider_strategies=[
+            aws.ecs.ServiceCapacityProviderStrategyArgs(**s)  # type: ignore[arg-type]
+            for s in capacity_strategy(args)
+        ],
+        platform_version="LATEST",
+        network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+            subnets=private_subnet_ids, security_groups=[task_security_group_id], assign_public_ip=False
+        ),
+        load_balancers=[
+            aws.ecs.ServiceLoadBalancerArgs(
+                container_name=c.naming.container,
+                container_port=args.container_port,
+                target_group_arn=lb.blue.arn,
+                advanced_configuration=aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
+                    alternate_target_group_arn=lb.green.arn,
+                    production_listener_rule=lb.production_rule.arn,
+                    test_listener_rule=lb.test_rule.arn,
+                    role_arn=infrastructure_role_arn,
+                ),
+            )
+        ],
+        health_check_grace_period_seconds=args.health_check_grace_period_seconds,
+        deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
+        deployment_configuration=deployment_configuration(args),
+        deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+        alarms=aws.ecs.ServiceAlarmsArgs(alarm_names=list(alarm_names), enable=True, rollback=True),
+        deployment_minimum_healthy_percent=100,
+        deployment_maximum_percent=200,
+        availability_zone_rebalancing="ENABLED",
+        enable_ecs_managed_tags=True,
+        propagate_tags="SERVICE",
+        enable_execute_command=args.enable_execute_command,
+        wait_for_steady_state=False,
+        tags=c.tags,
+        opts=c.opts(
+            ignore_changes=SERVICE_IGNORE_CHANGES,
+            delete_before_replace=True,
+            depends_on=list(depends_on),
+        ),
+    )
