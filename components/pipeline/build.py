@@ -1,0 +1,94 @@
+"""Build stage: CodeBuild on an ARM (aarch64) image builds, tags and pushes the backend image.
+
+The buildspec is the file ``pipeline/buildspec.yml`` in this repository, read when the program
+runs and embedded in the project, so a change to it is reviewed and previewed like any code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+
+from components.pipeline.source import SOURCE_ARTIFACT
+
+BUILD_ARTIFACT = "image"
+BUILD_NAMESPACE = "BuildVariables"
+IMAGE_DEFINITIONS = "imagedefinitions.json"
+
+
+class BuildspecError(ValueError):
+    """The buildspec cannot produce what the deploy action needs."""
+
+
+def load_buildspec(path: Path, platform: str) -> str:
+    """The buildspec text, checked for what the pipeline relies on."""
+    text = path.read_text()
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise BuildspecError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(doc, dict) or "phases" not in doc:
+        raise BuildspecError(f"{path}: a buildspec needs 'version' and 'phases'")
+    if not re.search(rf"--platform[ =]{re.escape(platform)}\b", text):
+        raise BuildspecError(
+            f"{path}: docker build must use --platform {platform} (the task definition's architecture); "
+            "an image for another architecture fails with 'exec format error'"
+        )
+    files = (doc.get("artifacts") or {}).get("files") or []
+    if IMAGE_DEFINITIONS not in files:
+        raise BuildspecError(
+            f"{path}: artifacts.files must contain {IMAGE_DEFINITIONS} (the ECS deploy action reads it)"
+        )
+    return text
+
+
+def build_action(project_name: Any) -> dict[str, Any]:
+    return {
+        "name": "Build",
+        "category": "Build",
+        "owner": "AWS",
+        "provider": "CodeBuild",
+        "version": "1",
+        "namespace": BUILD_NAMESPACE,
+        "input_artifacts": [SOURCE_ARTIFACT],
+        "output_artifacts": [BUILD_ARTIFACT],
+        "configuration": {"ProjectName": project_name},
+    }
+
+
+def deploy_action(cluster_name: Any, service_name: Any) -> dict[str, Any]:
+    """The ECS (standard) deploy action: registers a revision with the new image and updates the
+    service; the service's deployment strategy (BLUE_GREEN or CANARY) shifts the traffic."""
+    return {
+        "name": "Deploy",
+        "category": "Deploy",
+        "owner": "AWS",
+        "provider": "ECS",
+        "version": "1",
+        "input_artifacts": [BUILD_ARTIFACT],
+        "configuration": {
+            "ClusterName": cluster_name,
+            "ServiceName": service_name,
+            "FileName": IMAGE_DEFINITIONS,
+        },
+    }
+
+
+def approval_action(topic_arn: Any, service_name: Any) -> dict[str, Any]:
+    return {
+        "name": "Approve",
+        "category": "Approval",
+        "owner": "AWS",
+        "provider": "Manual",
+        "version": "1",
+        "configuration": {
+            "NotificationArn": topic_arn,
+            "CustomData": pulumi.Output.concat(
+                "Approve deploying commit #{SourceVariables.CommitId} to ", service_name, "."
+            ),
+        },
+    }
