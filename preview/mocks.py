@@ -142,6 +142,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
             arn = f"arn:aws:codepipeline:{r}:{acct}:{auto}"
         elif t == "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
             arn = f"arn:aws:firehose:{r}:{acct}:deliverystream/{auto}"
+        elif t == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            arn = f"arn:aws:cloudwatch:{r}:{acct}:alarm:{auto}"
         elif t == "aws:cloudwatch/dashboard:Dashboard":
             rid = str(inputs.get("dashboardName", auto))
             state["dashboardArn"] = f"arn:aws:cloudwatch::{acct}:dashboard/{rid}"

@@ -1,0 +1,326 @@
+"""The Observability component: alarms, CIS security monitoring, dashboards, log archive, budget.
+
+Consumes the outputs of Security, Data, Compute and Alerting through ``ObservabilityInputs``
+(plain names/ARNs or Outputs), so it can be built and tested alone with literal strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Component, StackContext
+from components.config import StackConfig
+from components.observability.alarms import Thresholds, application_alarms, create_alarm
+from components.observability.budget import activate_cost_allocation_tags, create_budget
+from components.observability.dashboards import (
+    DashboardRefs,
+    application_dashboard,
+    compliance_dashboard,
+    cost_dashboard,
+)
+from components.observability.log_archive import LogArchive, LogArchiveArgs, LogArchiveInputs
+from components.observability.security_alarms import CIS_CHECKS, cis_namespace, create_cis_monitoring
+
+ERROR_PATTERN = "ERROR"  # runbook: aws logs tail /aws/ecs/budgetbuddy-cluster --filter-pattern "ERROR"
+
+
+@dataclass(frozen=True)
+class ObservabilityArgs:
+    """What to watch and spend. Defaults are the runbook's.
+
+    environment / production: from the stack.
+    alert_email: budget notification address (config ``alertEmail``).
+    monthly_budget_usd: config ``monthlyBudgetUsd`` (> 0).
+    log_retention_days: config ``logRetentionDays`` for log groups this component creates.
+    log_archive_expiration_days: config ``logArchiveExpirationDays``.
+    thresholds: alarm thresholds (runbook "Key Metrics").
+    activate_cost_allocation_tags: activate Environment/Service/Team (account-wide; default True).
+    """
+
+    environment: str
+    production: bool
+    alert_email: str
+    monthly_budget_usd: float
+    log_retention_days: int
+    log_archive_expiration_days: int
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    activate_cost_allocation_tags: bool = True
+
+    def __post_init__(self) -> None:
+        if self.monthly_budget_usd <= 0:
+            raise ValueError(f"monthlyBudgetUsd={self.monthly_budget_usd!r} must be greater than 0")
+
+    @classmethod
+    def from_config(cls, cfg: StackConfig) -> ObservabilityArgs:
+        return cls(
+            environment=cfg.environment,
+            production=cfg.is_production,
+            alert_email=cfg.alert_email,
+            monthly_budget_usd=cfg.monthly_budget_usd,
+            log_retention_days=cfg.log_retention_days,
+            log_archive_expiration_days=cfg.log_archive_expiration_days,
+        )
+
+    @property
+    def error_namespace(self) -> str:
+        """``BudgetBuddy`` in production (the runbook's query); per environment elsewhere."""
+        return "BudgetBuddy" if self.production else f"BudgetBuddy/{self.environment}"
+
+    @property
+    def cis_namespace(self) -> str:
+        return cis_namespace(self.production, self.environment)
+
+
+@dataclass(frozen=True)
+class ObservabilityInputs:
+    """Upstream outputs (names and ARNs) this component watches."""
+
+    topic_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    service_name: pulumi.Input[str]
+    alb_arn_suffix: pulumi.Input[str]
+    target_group_arn_suffixes: Sequence[pulumi.Input[str]]  # production, alternate
+    table_names: Mapping[str, pulumi.Input[str]]  # base name -> physical name
+    app_log_group_name: pulumi.Input[str]
+    trail_log_group_name: pulumi.Input[str]
+    logs_key_arn: pulumi.Input[str]
+    storage_key_arn: pulumi.Input[str]
+    log_bucket_name: pulumi.Input[str]
+    backup_vault_name: pulumi.Input[str]
+    deployment_alarm_arns: Sequence[pulumi.Input[str]] = ()
+    min_capacity: int = 2
+    max_capacity: int = 5
+    guardduty_enabled: bool = False
+    securityhub_enabled: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.table_names:
+            raise ValueError("ObservabilityInputs.table_names must name at least one table")
+        if self.min_capacity > self.max_capacity:
+            raise ValueError("ObservabilityInputs.min_capacity must not exceed max_capacity")
+
+
+class Observability(Component):
+    """``alarms`` (key -> MetricAlarm), ``dashboards`` (application/compliance/cost -> Dashboard),
+    ``budget``, ``archive_bucket`` (SecureBucket), ``metric_filters``, ``event_rules``."""
+
+    def __init__(
+        self,
+        name: str,
+        args: ObservabilityArgs,
+        inputs: ObservabilityInputs,
+        ctx: StackContext,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("budgetbuddy:observability:Observability", name, ctx, opts)
+        topic = inputs.topic_arn
+
+        # Application ErrorCount from ERROR lines (runbook "High Error Rate" queries exactly this).
+        self.error_filter = aws.cloudwatch.LogMetricFilter(
+            self.child_name("app-errors"),
+            log_group_name=inputs.app_log_group_name,
+            pattern=ERROR_PATTERN,
+            metric_transformation={
+                "name": "ErrorCount",
+                "namespace": args.error_namespace,
+                "value": "1",
+                "default_value": "0",  # a zero while logs flow, so the graph and alarm see quiet periods
+            },
+            opts=self.opts(),
+        )
+        specs = application_alarms(
+            thresholds=args.thresholds,
+            cluster_name=inputs.cluster_name,
+            service_name=inputs.service_name,
+            alb_arn_suffix=inputs.alb_arn_suffix,
+            table_names=inputs.table_names,
+            backup_vault_name=inputs.backup_vault_name,
+            error_namespace=args.error_namespace,
+            production=args.production,
+        )
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {s.key: create_alarm(self, s, topic) for s in specs}
+
+        # CIS AWS Foundations monitoring on the CloudTrail log group.
+        self.cis_filters, cis_alarms = create_cis_monitoring(
+            self, inputs.trail_log_group_name, topic, args.cis_namespace
+        )
+        self.alarms.update(cis_alarms)
+
+        # Events to the topic: failed backup jobs; threat findings when the detectors are on.
+        self.event_rules: dict[str, aws.cloudwatch.EventRule] = {}
+        self._event_rule(
+            "backup-job-failed",
+            "AWS Backup job failed, aborted or expired for this stack's vault.",
+            pulumi.Output.from_input(inputs.backup_vault_name).apply(
+                lambda vault: {
+                    "source": ["aws.backup"],
+                    "detail-type": ["Backup Job State Change"],
+                    "detail": {"state": ["FAILED", "ABORTED", "EXPIRED"], "backupVaultName": [vault]},
+                }
+            ),
+            topic,
+        )
+        if inputs.guardduty_enabled:
+            self._event_rule(
+                "guardduty-findings",
+                "GuardDuty findings of medium severity or higher.",
+                {
+                    "source": ["aws.guardduty"],
+                    "detail-type": ["GuardDuty Finding"],
+                    "detail": {"severity": [{"numeric": [">=", 4]}]},
+                },
+                topic,
+            )
+        if inputs.securityhub_enabled:
+            self._event_rule(
+                "securityhub-findings",
+                "New, active Security Hub findings of high or critical severity.",
+                {
+                    "source": ["aws.securityhub"],
+                    "detail-type": ["Security Hub Findings - Imported"],
+                    "detail": {
+                        "findings": {
+                            "Severity": {"Label": ["HIGH", "CRITICAL"]},
+                            "Workflow": {"Status": ["NEW"]},
+                            "RecordState": ["ACTIVE"],
+                        }
+                    },
+                },
+                topic,
+            )
+
+        # Log archive: subscription -> Firehose -> S3 (Intelligent-Tiering, Glacier, expiry).
+        self.log_archive = LogArchive(
+            self.child_name("log-archive"),
+            LogArchiveArgs(
+                expiration_days=args.log_archive_expiration_days,
+                firehose_log_retention_days=args.log_retention_days,
+            ),
+            LogArchiveInputs(
+                app_log_group_name=inputs.app_log_group_name,
+                storage_key_arn=inputs.storage_key_arn,
+                logs_key_arn=inputs.logs_key_arn,
+                access_log_bucket=inputs.log_bucket_name,
+            ),
+            ctx,
+            opts=self.opts(),
+        )
+        self.archive_bucket = self.log_archive.bucket
+
+        # Cost controls.
+        self.budget = create_budget(
+            self,
+            limit_usd=args.monthly_budget_usd,
+            environment=args.environment,
+            email=args.alert_email,
+            topic_arn=topic,
+        )
+        self.cost_allocation_tags = activate_cost_allocation_tags(self) if args.activate_cost_allocation_tags else {}
+
+        self.dashboards = self._dashboards(args, inputs)
+        self.register_outputs(
+            {
+                "dashboardNames": [d.dashboard_name for _, d in sorted(self.dashboards.items())],
+                "budgetName": self.budget.name,
+                "logArchiveBucket": self.archive_bucket.name,
+            }
+        )
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _event_rule(
+        self, key: str, description: str, pattern: pulumi.Input[Mapping[str, Any]], topic: pulumi.Input[str]
+    ) -> None:
+        rule = aws.cloudwatch.EventRule(
+            self.child_name(key),
+            description=description,
+            event_pattern=pulumi.Output.from_input(pattern).apply(lambda p: json.dumps(p, sort_keys=True)),
+            tags=self.tags,
+            opts=self.opts(),
+        )
+        aws.cloudwatch.EventTarget(self.child_name(key), rule=rule.name, arn=topic, opts=self.opts())
+        self.event_rules[key] = rule
+
+    def _dashboards(self, args: ObservabilityArgs, inputs: ObservabilityInputs) -> dict[str, aws.cloudwatch.Dashboard]:
+        app_keys = sorted(k for k in self.alarms if not k.startswith("cis-"))
+        cis_keys = sorted(k for k in self.alarms if k.startswith("cis-"))
+        gd, sh = self.event_rules.get("guardduty-findings"), self.event_rules.get("securityhub-findings")
+        table_keys = sorted(inputs.table_names)
+        resolved = pulumi.Output.all(
+            cluster=inputs.cluster_name,
+            service=inputs.service_name,
+            alb=inputs.alb_arn_suffix,
+            tgs=pulumi.Output.all(*inputs.target_group_arn_suffixes),
+            tables=pulumi.Output.all(*[inputs.table_names[k] for k in table_keys]),
+            app_log=inputs.app_log_group_name,
+            trail_log=inputs.trail_log_group_name,
+            app_alarms=pulumi.Output.all(*[self.alarms[k].arn for k in app_keys]),
+            deploy_alarms=pulumi.Output.all(*inputs.deployment_alarm_arns),
+            cis_alarms=pulumi.Output.all(*[self.alarms[k].arn for k in cis_keys]),
+            backup_alarm=self.alarms["backup-jobs-failed"].arn,
+            vault=inputs.backup_vault_name,
+            backup_rule=self.event_rules["backup-job-failed"].name,
+            gd=gd.name if gd else None,
+            sh=sh.name if sh else None,
+            stream=self.log_archive.stream.name,
+            bucket=self.archive_bucket.name,
+            budget=self.budget.name,
+        )
+
+        def refs(v: dict[str, Any]) -> DashboardRefs:
+            return DashboardRefs(
+                environment=args.environment,
+                region=self.ctx.region,
+                cluster=v["cluster"],
+                service=v["service"],
+                alb_suffix=v["alb"],
+                target_group_suffixes=tuple(v["tgs"]),
+                tables=dict(zip(table_keys, v["tables"], strict=True)),
+                app_log_group=v["app_log"],
+                trail_log_group=v["trail_log"],
+                error_namespace=args.error_namespace,
+                cis_namespace=args.cis_namespace,
+                cis_metrics={c.key: c.metric for c in CIS_CHECKS},
+                app_alarm_arns=tuple(v["app_alarms"]),
+                deployment_alarm_arns=tuple(v["deploy_alarms"]),
+                cis_alarm_arns=tuple(v["cis_alarms"]),
+                backup_alarm_arn=v["backup_alarm"],
+                backup_vault=v["vault"],
+                backup_events_rule=v["backup_rule"],
+                min_capacity=inputs.min_capacity,
+                max_capacity=inputs.max_capacity,
+                guardduty_rule=v["gd"],
+                securityhub_rule=v["sh"],
+                firehose_stream=v["stream"],
+                archive_bucket=v["bucket"],
+                budget_name=v["budget"],
+                monthly_budget_usd=args.monthly_budget_usd,
+            )
+
+        builders = {
+            "application": application_dashboard,
+            "compliance": compliance_dashboard,
+            "cost": cost_dashboard,
+        }
+        return {
+            key: aws.cloudwatch.Dashboard(
+                self.child_name(f"dashboard-{key}"),
+                dashboard_name=self.naming.resource(key),
+                dashboard_body=resolved.apply(lambda v, build=build: build(refs(v)).to_json()),
+                opts=self.opts(delete_before_replace=True),
+            )
+            for key, build in builders.items()
+        }
+
+    def stack_outputs(self) -> dict[str, pulumi.Output[Any]]:
+        return {
+            "dashboardNames": pulumi.Output.all(*[d.dashboard_name for _, d in sorted(self.dashboards.items())]),
+            "budgetName": self.budget.name,
+            "logArchiveBucket": self.archive_bucket.name,
+        }
