@@ -7,7 +7,7 @@ logging to the dedicated log bucket. pulumi-aws v7 models each of these as its o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,8 @@ class SecureBucketArgs:
     transitions / expiration_days: the lifecycle of current objects.
     noncurrent_expiration_days: how long replaced versions are kept (default 90).
     policy_statements: extra bucket-policy statements (service principals that deliver logs);
-        the TLS-only deny is always added.
+        the TLS-only deny is always added. An entry may be a callable taking this bucket's ARN
+        (statements whose Resource is the bucket itself, which does not exist yet).
     """
 
     kms_key_arn: pulumi.Input[str] | None = None
@@ -44,7 +45,9 @@ class SecureBucketArgs:
     transitions: tuple[Transition, ...] = ()
     expiration_days: int | None = None
     noncurrent_expiration_days: int = 90
-    policy_statements: Sequence[pulumi.Input[dict[str, Any]]] = field(default_factory=tuple)
+    policy_statements: Sequence[
+        pulumi.Input[dict[str, Any]] | Callable[[pulumi.Output[str]], pulumi.Input[dict[str, Any]]]
+    ] = field(default_factory=tuple)
     force_destroy: bool = False
 
     def __post_init__(self) -> None:
@@ -143,7 +146,7 @@ class SecureBucket(Component):
             "Resource": [self.bucket.arn, pulumi.Output.concat(self.bucket.arn, "/*")],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
-        statements = [tls_only, *args.policy_statements]
+        statements = [tls_only, *(s(self.bucket.arn) if callable(s) else s for s in args.policy_statements)]
         self.policy = aws.s3.BucketPolicy(
             name,
             bucket=bucket_id,

@@ -401,6 +401,12 @@ def cross_field_problems(cfg: StackConfig) -> list[Problem]:
         )
     if cfg.deployment_strategy == "CANARY" and cfg.canary_percent >= 100:
         bad(("canaryPercent", "deploymentStrategy"), cfg.canary_percent, "must be below 100 for a canary (0.1-99.9)")
+    if cfg.audit_log_retention_days < 365:
+        bad(
+            ("auditLogRetentionDays",),
+            cfg.audit_log_retention_days,
+            "must be at least 365 (PCI-DSS 10.5.1: keep audit logs for a year): 365, 400, 545, 731, ...",
+        )
     names = [t.name for t in cfg.tables]
     if not names or len(set(names)) != len(names):
         bad(("tables",), names, "must be a non-empty list of tables with distinct names")

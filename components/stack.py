@@ -13,10 +13,12 @@ import pulumi_aws as aws
 from components.base import StackContext
 from components.config import StackConfig
 from components.naming import Naming
+from components.network import Network, NetworkArgs
+from components.security import Security, SecurityArgs
 
 
 def build(cfg: StackConfig) -> dict[str, Any]:
-    ctx = StackContext(  # noqa: F841 - used by the component sections as they land
+    ctx = StackContext(
         naming=Naming.from_config(cfg),
         account_id=aws.get_caller_identity_output().account_id,
         region=cfg.region,
@@ -24,7 +26,11 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     outputs: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
 
     # --- security: KMS keys, log bucket, CloudTrail, GuardDuty, Security Hub --------------
+    security = Security("security", SecurityArgs.from_config(cfg), ctx)
+    outputs.update(security.stack_outputs())
     # --- network: awsx VPC, flow logs, endpoints -----------------------------------------
+    network = Network("network", NetworkArgs.from_config(cfg), ctx, flow_log_key_arn=security.keys.logs.arn)
+    outputs.update(network.stack_outputs())
     # --- data: DynamoDB tables, AWS Backup -----------------------------------------------
     # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
     # --- observability: alarms, dashboards, log archive, budget --------------------------

@@ -1,0 +1,191 @@
+"""Network component: the awsx VPC (subnets, NAT, AZs), flow logs, gateway endpoints, a closed default SG.
+
+awsx lays out the subnets, route tables and NAT gateways (runbook: multi-AZ VPC with public and private
+subnets). Everything tests, policies and the cost model must see is a plain pulumi_aws resource beside it:
+the flow log (all traffic, to a KMS-encrypted log group kept as audit evidence), the S3 and DynamoDB
+gateway endpoints on the private route tables, and the default security group stripped of every rule.
+awsx security groups are never used (they are open by default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_awsx as awsx
+
+from components.base import Component, StackContext
+from components.config import StackConfig
+
+NatStrategy = Literal["OnePerAz", "Single"]
+GATEWAY_SERVICES: tuple[str, ...] = ("s3", "dynamodb")
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    """Settings of the network.
+
+    cidr_block: the VPC range (validated by StackConfig: private, /16 to /20).
+    az_count: availability zones (runbook: 3).
+    nat_strategy: ``OnePerAz`` (production: no single point of failure) or ``Single`` (staging: cheaper).
+    flow_log_retention_days: flow logs are audit evidence, so the audit retention (>= 365 days).
+    """
+
+    cidr_block: str = "10.0.0.0/16"
+    az_count: int = 3
+    nat_strategy: NatStrategy = "OnePerAz"
+    flow_log_retention_days: int = 365
+
+    def __post_init__(self) -> None:
+        if self.nat_strategy not in ("OnePerAz", "Single"):
+            raise ValueError(f"NetworkArgs.nat_strategy={self.nat_strategy!r} must be 'OnePerAz' or 'Single'")
+        if not 2 <= self.az_count <= 6:
+            raise ValueError(f"NetworkArgs.az_count={self.az_count} must be 2 to 6")
+
+    @classmethod
+    def from_config(cls, cfg: StackConfig) -> NetworkArgs:
+        return cls(
+            cidr_block=cfg.vpc_cidr,
+            az_count=cfg.az_count,
+            nat_strategy=cfg.nat_strategy,
+            flow_log_retention_days=cfg.audit_log_retention_days,
+        )
+
+
+class Network(Component):
+    """The VPC and its guard rails. ``vpc`` is the awsx component; ids are Outputs."""
+
+    def __init__(
+        self,
+        name: str,
+        args: NetworkArgs,
+        ctx: StackContext,
+        flow_log_key_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("budgetbuddy:network:Network", name, ctx, opts)
+        self.args = args
+        self.cidr_block = args.cidr_block
+        self.vpc = awsx.ec2.Vpc(
+            self.child_name("vpc"),
+            cidr_block=args.cidr_block,
+            number_of_availability_zones=args.az_count,
+            subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
+            subnet_specs=[
+                awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC),
+                awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE),
+            ],
+            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(strategy=awsx.ec2.NatGatewayStrategy(args.nat_strategy)),
+            enable_dns_hostnames=True,  # interface endpoints and ECS service discovery need DNS
+            enable_dns_support=True,
+            tags=self.tags_with(Name=self.naming.resource("vpc")),
+            opts=self.opts(),
+        )
+        self.vpc_id: pulumi.Output[str] = self.vpc.vpc_id
+        self.public_subnet_ids: pulumi.Output[list[str]] = self.vpc.public_subnet_ids
+        self.private_subnet_ids: pulumi.Output[list[str]] = self.vpc.private_subnet_ids
+
+        self.flow_log_group, self.flow_log = self._flow_log(flow_log_key_arn)
+        # With no ingress/egress arguments the provider removes every rule of the VPC's default group.
+        self.default_security_group = aws.ec2.DefaultSecurityGroup(
+            self.child_name("default-sg"),
+            vpc_id=self.vpc_id,
+            tags=self.tags_with(Name=self.naming.resource("default-closed")),
+            opts=self.opts(),
+        )
+        self.endpoints = self._gateway_endpoints()
+        self.register_outputs(self.stack_outputs())
+
+    def _flow_log(self, key_arn: pulumi.Input[str]) -> tuple[aws.cloudwatch.LogGroup, aws.ec2.FlowLog]:
+        ctx = self.ctx
+        group = aws.cloudwatch.LogGroup(
+            self.child_name("flow-logs"),
+            name=f"/aws/vpc/{self.naming.prefix}-flow-logs",
+            retention_in_days=self.args.flow_log_retention_days,
+            kms_key_id=key_arn,
+            # Audit evidence (PCI-DSS 10.2.1): the policy pack applies the audit retention floor to it.
+            tags=self.tags_with(LogClass="audit"),
+            opts=self.stateful_opts(delete_before_replace=True),
+        )
+        role = aws.iam.Role(
+            self.child_name("flow-logs"),
+            description="VPC Flow Logs delivers to its CloudWatch Logs group",
+            assume_role_policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": ctx.account_id},
+                                "ArnLike": {"aws:SourceArn": ctx.arn("ec2", "vpc-flow-log/*")},
+                            },
+                        }
+                    ],
+                }
+            ),
+            tags=self.tags,
+            opts=self.opts(),
+        )
+        policy = aws.iam.RolePolicy(
+            self.child_name("flow-logs"),
+            role=role.id,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "DeliverFlowLogs",
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            # The group and its streams (":*"), nothing else.
+                            "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")],
+                        }
+                    ],
+                }
+            ),
+            opts=self.opts(),
+        )
+        flow_log = aws.ec2.FlowLog(
+            self.child_name("flow-log"),
+            vpc_id=self.vpc_id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            tags=self.tags_with(Name=self.naming.resource("flow-log")),
+            opts=self.opts(depends_on=[policy]),
+        )
+        return group, flow_log
+
+    def _gateway_endpoints(self) -> dict[str, aws.ec2.VpcEndpoint]:
+        # awsx tags each route table with SubnetType (pulumi-awsx awsx/ec2/vpc.ts); the invoke runs once the
+        # component's outputs resolve, i.e. after its route tables exist.
+        private_tables = aws.ec2.get_route_tables_output(
+            vpc_id=self.vpc_id,
+            filters=[{"name": "tag:SubnetType", "values": ["Private"]}],
+            opts=pulumi.InvokeOptions(parent=self),
+        )
+        return {
+            service: aws.ec2.VpcEndpoint(
+                self.child_name(f"{service}-endpoint"),
+                vpc_id=self.vpc_id,
+                service_name=f"com.amazonaws.{self.ctx.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=private_tables.ids,
+                tags=self.tags_with(Name=self.naming.resource(f"{service}-endpoint")),
+                opts=self.opts(),
+            )
+            for service in GATEWAY_SERVICES
+        }
+
+    def stack_outputs(self) -> dict[str, Any]:
+        return {
+            "vpcId": self.vpc_id,
+            "publicSubnetIds": self.public_subnet_ids,
+            "privateSubnetIds": self.private_subnet_ids,
+        }
