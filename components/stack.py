@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components.base import StackContext
 from components.config import StackConfig
+from components.data import DataArgs, DataTables
 from components.naming import Naming
 from components.network import Network, NetworkArgs
 from components.security import Security, SecurityArgs
@@ -32,6 +33,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     network = Network("network", NetworkArgs.from_config(cfg), ctx, flow_log_key_arn=security.keys.logs.arn)
     outputs.update(network.stack_outputs())
     # --- data: DynamoDB tables, AWS Backup -----------------------------------------------
+    data = DataTables("data", DataArgs.from_config(cfg), ctx, kms_key_arn=security.keys.data.arn)
+    outputs.update(data.stack_outputs())
     # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
     # --- observability: alarms, dashboards, log archive, budget --------------------------
     # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
