@@ -15,6 +15,7 @@ from components.config import StackConfig
 from components.data import DataArgs, DataTables
 from components.naming import Naming
 from components.network import Network, NetworkArgs
+from components.observability import Alerting, AlertingArgs
 from components.security import Security, SecurityArgs
 
 
@@ -35,6 +36,9 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # --- data: DynamoDB tables, AWS Backup -----------------------------------------------
     data = DataTables("data", DataArgs.from_config(cfg), ctx, kms_key_arn=security.keys.data.arn)
     outputs.update(data.stack_outputs())
+    # --- alerting: SNS alarm topic, email and PagerDuty subscriptions --------------------
+    alerting = Alerting("alerting", AlertingArgs.from_config(cfg), ctx, messaging_key_arn=security.keys.messaging.arn)
+    outputs.update(alerting.stack_outputs())
     # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
     # --- observability: alarms, dashboards, log archive, budget --------------------------
     # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
