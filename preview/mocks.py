@@ -30,6 +30,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str = "us-east-1", account: str = ACCOUNT_ID) -> None:
         self.region = region
         self.account = account
+        self.provider_regions: dict[str, str] = {}  # explicit providers (DR region) -> their region
 
     # ---- invokes -------------------------------------------------------------------------
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
@@ -58,7 +59,13 @@ class PlatformMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         t, name, inputs = args.typ, args.name, dict(args.inputs)
         seed = f"{t}::{name}"
-        r, acct = self.region, self.account
+        acct = self.account
+        # A resource on an explicit provider lives in that provider's region (provider ref: "urn::id").
+        r = self.provider_regions.get((args.provider or "").rsplit("::", 1)[-1], self.region)
+        if t == "pulumi:providers:aws":
+            rid = f"{name}-provider-{_hex(seed, 7)}"
+            self.provider_regions[rid] = str(inputs.get("region") or self.region)
+            return rid, {**inputs, "id": rid}
         auto = inputs.get("name") or f"{name}-{_hex(seed, 7)}"
         state: dict[str, Any] = {**inputs}
         mod = t.split(":")[1].split("/")[0] if t.count(":") >= 2 else ""

@@ -92,3 +92,11 @@ def test_secret_outputs_are_masked(capsys):
     from preview.render import _show
 
     assert _show({SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "x"}) == "\\[secret]"
+
+
+def test_resources_on_an_explicit_provider_get_its_region():
+    from tests.harness import run_stack
+
+    r = run_stack("production", "drRegion=us-west-2")
+    assert ":us-west-2:" in r.outputs["drBackupVaultArn"]
+    assert ":us-east-1:" in r.outputs["tableArns"][0]
