@@ -86,6 +86,7 @@ class Pipeline(Component):
                     storage_key_arn=inputs.storage_key_arn,
                     log_group_arn=self.log_group.arn,
                     repository_arn=inputs.repository_arn,
+                    region=ctx.region,
                 )
             ),
             opts=self.opts(),
@@ -150,6 +151,7 @@ class Pipeline(Component):
                     ),
                     approval_topic_arn=approval_topic,
                     approval_topic_key_arn=inputs.alarm_topic_key_arn if approval_topic is not None else None,
+                    region=ctx.region,
                 )
             ),
             opts=self.opts(),

@@ -39,8 +39,12 @@ def connection_action(connection_arn: str) -> str:
     return f"{service}:UseConnection"
 
 
-def artifact_statements(bucket_arn: pulumi.Input[str], key_arn: pulumi.Input[str]) -> list[Statement]:
-    """Read and write pipeline artifacts in the one artifact bucket, under its CMK."""
+def artifact_statements(bucket_arn: pulumi.Input[str], key_arn: pulumi.Input[str], region: str) -> list[Statement]:
+    """Read and write pipeline artifacts in the one artifact bucket, under its CMK.
+
+    The key is used only through S3 (SSE-KMS), which is also all the storage key's policy allows
+    account principals: both sides agree on ``kms:ViaService``.
+    """
     return [
         {
             "Sid": "ArtifactObjects",
@@ -57,8 +61,9 @@ def artifact_statements(bucket_arn: pulumi.Input[str], key_arn: pulumi.Input[str
         {
             "Sid": "ArtifactKey",
             "Effect": "Allow",
-            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
             "Resource": key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
         },
     ]
 
@@ -78,9 +83,10 @@ def pipeline_statements(
     container_instance_arn_pattern: pulumi.Input[str],
     approval_topic_arn: pulumi.Input[str] | None,
     approval_topic_key_arn: pulumi.Input[str] | None,
+    region: str,
 ) -> list[Statement]:
     """What CodePipeline does on our behalf: source, build, (approve), deploy to ECS."""
-    statements = artifact_statements(bucket_arn, storage_key_arn)
+    statements = artifact_statements(bucket_arn, storage_key_arn, region)
     statements += [
         {
             "Sid": "UseSourceConnection",
@@ -161,7 +167,7 @@ def pipeline_statements(
                     "Effect": "Allow",
                     "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
                     "Resource": approval_topic_key_arn,
-                    "Condition": {"StringLike": {"kms:ViaService": "sns.*.amazonaws.com"}},
+                    "Condition": {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
                 }
             )
     return statements
@@ -173,9 +179,10 @@ def build_statements(
     storage_key_arn: pulumi.Input[str],
     log_group_arn: pulumi.Input[str],
     repository_arn: pulumi.Input[str],
+    region: str,
 ) -> list[Statement]:
     """What the build does: read the source artifact, log, push one repository, write the output."""
-    statements = artifact_statements(bucket_arn, storage_key_arn)
+    statements = artifact_statements(bucket_arn, storage_key_arn, region)
     statements += [
         {
             "Sid": "BuildLogs",
