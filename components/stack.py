@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 
 from components.base import StackContext
+from components.compute import ComputeArgs, ComputeInputs, ComputeService
 from components.config import StackConfig
 from components.data import DataArgs, DataTables
 from components.naming import Naming
@@ -40,6 +42,28 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     alerting = Alerting("alerting", AlertingArgs.from_config(cfg), ctx, messaging_key_arn=security.keys.messaging.arn)
     outputs.update(alerting.stack_outputs())
     # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
+    compute = ComputeService(
+        "compute",
+        ComputeArgs.from_config(cfg),
+        ComputeInputs(
+            vpc_id=network.vpc_id,
+            public_subnet_ids=network.public_subnet_ids,
+            private_subnet_ids=network.private_subnet_ids,
+            vpc_cidr=network.cidr_block,
+            logs_key_arn=security.keys.logs.arn,
+            storage_key_arn=security.keys.storage.arn,
+            data_key_arn=security.keys.data.arn,
+            # ELB checks write access when access logs are enabled: wait for the bucket policy.
+            log_bucket_name=pulumi.Output.all(security.log_bucket.name, security.log_bucket.policy.id).apply(
+                lambda v: v[0]
+            ),
+            table_arns=data.table_arns,
+            index_arns=data.index_arns,
+            alarm_topic_arn=alerting.topic.arn,
+        ),
+        ctx,
+    )
+    outputs.update(compute.stack_outputs())
     # --- observability: alarms, dashboards, log archive, budget --------------------------
     # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
     return outputs
