@@ -63,6 +63,14 @@ ABOUT: dict[str, tuple[str, str]] = {
     "imageTag": ("Image tag of the first deployment; the pipeline rolls out later tags", "Rolling Updates"),
     "healthCheckPath": ("Target group and container health check path", "Health Checks"),
     "healthCheckGracePeriodSeconds": ("Seconds ECS ignores ALB health checks after a task starts", "Health Checks"),
+    "healthCheckHealthyThreshold": (
+        "Consecutive passing ALB health checks (every 30 s) before a target is healthy",
+        "Health Checks: ALB with health check-based routing",
+    ),
+    "healthCheckUnhealthyThreshold": (
+        "Consecutive failing ALB health checks before a target is unhealthy",
+        "Health Checks: Automatic rollback on health check failures",
+    ),
     "containerSecrets": (
         "Env var name -> Secrets Manager/SSM ARN injected as container secrets (JSON)",
         "Security Procedures",
