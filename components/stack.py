@@ -17,7 +17,13 @@ from components.config import StackConfig
 from components.data import DataArgs, DataTables
 from components.naming import Naming
 from components.network import Network, NetworkArgs
-from components.observability import Alerting, AlertingArgs
+from components.observability import (
+    Alerting,
+    AlertingArgs,
+    Observability,
+    ObservabilityArgs,
+    ObservabilityInputs,
+)
 from components.security import Security, SecurityArgs
 
 
@@ -65,5 +71,30 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     )
     outputs.update(compute.stack_outputs())
     # --- observability: alarms, dashboards, log archive, budget --------------------------
+    observability = Observability(
+        "observability",
+        ObservabilityArgs.from_config(cfg),
+        ObservabilityInputs(
+            topic_arn=alerting.topic.arn,
+            cluster_name=compute.cluster.name,
+            service_name=compute.service.name,
+            alb_arn_suffix=compute.alb.arn_suffix,
+            target_group_arn_suffixes=(compute.blue_target_group.arn_suffix, compute.green_target_group.arn_suffix),
+            table_names=data.table_names,
+            app_log_group_name=compute.log_group.name,
+            trail_log_group_name=security.trail_log_group.name,
+            logs_key_arn=security.keys.logs.arn,
+            storage_key_arn=security.keys.storage.arn,
+            log_bucket_name=security.log_bucket.name,
+            backup_vault_name=data.vault.name,
+            deployment_alarm_arns=[a.arn for a in compute.deployment_alarms],  # shown, not duplicated
+            min_capacity=cfg.min_capacity,
+            max_capacity=cfg.max_capacity,
+            guardduty_enabled=cfg.enable_guardduty,
+            securityhub_enabled=cfg.enable_security_hub,
+        ),
+        ctx,
+    )
+    outputs.update(observability.stack_outputs())
     # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
     return outputs
