@@ -1,0 +1,46 @@
+"""Median time of cost.estimate + to_markdown on a preview dump (or the policy baseline fixture).
+
+    python benchmarks/bench_cost.py [out/production.json] [--runs 50]
+
+Prints figures only; tests never assert wall-clock times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from preview import cost  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("dump", nargs="?", type=Path)
+    p.add_argument("--runs", type=int, default=50)
+    args = p.parse_args()
+    if args.dump:
+        doc = json.loads(args.dump.read_text())
+        resources, stack = doc["resources"], doc["stack"]
+    else:
+        from tests.policies.policy_fixtures import baseline
+
+        resources, stack = baseline("production"), "production"
+    times = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        report = cost.estimate(resources, stack)
+        cost.to_markdown(report)
+        times.append(time.perf_counter() - t0)
+    print(f"{stack}: {len(resources)} resources, {len(report.items)} line items, total ${report.total:,.2f}")
+    print(f"median {statistics.median(times) * 1000:.2f} ms over {args.runs} runs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The one price table of the cost model: AWS list prices, us-east-1, USD.
+
+Every figure below is a published on-demand list price for US East (N. Virginia), transcribed from the
+AWS pricing pages named in ``source`` (no network at runtime, no Price List API). ``AS_OF`` is the date
+the table was last checked; figures flagged ``approximate`` in ``NOTES`` should be re-verified before a
+budget decision. Change a price here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+HOURS_PER_MONTH = 730.0  # AWS's own monthly convention (8,760 h / 12)
+AS_OF = "2025-06-01"
+REGION = "us-east-1"
+SOURCES: tuple[str, ...] = (
+    "https://aws.amazon.com/fargate/pricing/",
+    "https://aws.amazon.com/vpc/pricing/",
+    "https://aws.amazon.com/elasticloadbalancing/pricing/",
+    "https://aws.amazon.com/kms/pricing/",
+    "https://aws.amazon.com/cloudwatch/pricing/",
+    "https://aws.amazon.com/cloudtrail/pricing/",
+    "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+    "https://aws.amazon.com/backup/pricing/",
+    "https://aws.amazon.com/s3/pricing/",
+    "https://aws.amazon.com/secrets-manager/pricing/",
+    "https://aws.amazon.com/ecr/pricing/",
+    "https://aws.amazon.com/codepipeline/pricing/",
+    "https://aws.amazon.com/codebuild/pricing/",
+    "https://aws.amazon.com/guardduty/pricing/",
+    "https://aws.amazon.com/security-hub/pricing/",
+    "https://aws.amazon.com/firehose/pricing/",
+    "https://aws.amazon.com/waf/pricing/",
+    "https://aws.amazon.com/route53/pricing/",
+)
+
+
+def _frozen(d: dict[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(d))
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """List prices (USD). Field names carry the unit: ``_hour``, ``_gb_month``, ``_million`` ..."""
+
+    region: str = REGION
+    as_of: str = AS_OF
+    sources: tuple[str, ...] = SOURCES
+
+    # --- Fargate (Linux) ----------------------------------------------------------------
+    fargate_arm_vcpu_hour: float = 0.03238
+    fargate_arm_gb_hour: float = 0.00356
+    fargate_x86_vcpu_hour: float = 0.04048
+    fargate_x86_gb_hour: float = 0.004445
+    fargate_ephemeral_gb_hour: float = 0.000111  # above the 20 GiB included per task
+    fargate_included_ephemeral_gib: float = 20.0
+    # Fargate Spot prices float; the runbook and AWS quote "up to 70%" off on-demand. X86_64 only:
+    # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider".
+    fargate_spot_discount: float = 0.70
+
+    # --- network ------------------------------------------------------------------------
+    nat_gateway_hour: float = 0.045
+    nat_gateway_gb: float = 0.045
+    public_ipv4_hour: float = 0.005  # every public IPv4 address, in use or idle (since 2024-02)
+    alb_hour: float = 0.0225
+    alb_lcu_hour: float = 0.008
+    nlb_hour: float = 0.0225
+    nlb_lcu_hour: float = 0.006
+    interface_endpoint_az_hour: float = 0.01
+    interface_endpoint_gb: float = 0.01
+    route53_hosted_zone_month: float = 0.50
+    waf_web_acl_month: float = 5.00
+    waf_rule_month: float = 1.00
+    waf_million_requests: float = 0.60
+
+    # --- security -----------------------------------------------------------------------
+    kms_key_month: float = 1.00  # customer managed key, and each multi-Region replica
+    kms_10k_requests: float = 0.03
+    kms_free_requests: float = 20_000
+    secret_month: float = 0.40  # per secret, and per replica
+    cloudtrail_mgmt_100k_events: float = 2.00  # additional copies of management events
+    cloudtrail_data_100k_events: float = 0.10
+    cloudtrail_insights_100k_events: float = 0.35
+    guardduty_million_mgmt_events: float = 4.00
+    guardduty_log_gb: float = 1.00  # VPC flow logs and DNS query logs analysed
+    guardduty_runtime_vcpu_month: float = 1.50  # ECS Fargate runtime monitoring
+    securityhub_check: float = 0.0010  # first 100k checks a month
+    securityhub_finding: float = 0.00003  # after 10k free finding ingestion events
+    securityhub_free_findings: float = 10_000
+
+    # --- CloudWatch ---------------------------------------------------------------------
+    alarm_metric_month: float = 0.10  # standard resolution, per alarm metric
+    alarm_metric_high_res_month: float = 0.30  # period < 60 s
+    anomaly_alarm_metrics: int = 3  # an anomaly-detection alarm bills the metric + upper and lower band
+    composite_alarm_month: float = 0.50
+    dashboard_month: float = 3.00
+    custom_metric_month: float = 0.30  # first 10,000 metrics
+    logs_ingest_gb: float = 0.50  # Standard log class
+    logs_ingest_ia_gb: float = 0.25  # Infrequent Access log class
+    logs_storage_gb_month: float = 0.03
+    vended_logs_gb: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"cloud-watch-logs": 0.50, "s3": 0.25, "kinesis-data-firehose": 0.25})
+    )
+    free_alarm_metrics: float = 10
+    free_dashboards: float = 3
+    free_custom_metrics: float = 10
+    free_logs_gb: float = 5
+
+    # --- data ---------------------------------------------------------------------------
+    dynamodb_million_writes: float = 0.625  # on-demand WRU (price since 2024-11-01)
+    dynamodb_million_reads: float = 0.125  # on-demand RRU
+    dynamodb_ia_million_writes: float = 0.78125  # Standard-Infrequent Access table class
+    dynamodb_ia_million_reads: float = 0.15625
+    dynamodb_storage_gb_month: float = 0.25
+    dynamodb_ia_storage_gb_month: float = 0.10
+    dynamodb_wcu_hour: float = 0.00065  # provisioned capacity
+    dynamodb_rcu_hour: float = 0.00013
+    dynamodb_pitr_gb_month: float = 0.20
+    dynamodb_free_storage_gb: float = 25
+    backup_dynamodb_warm_gb_month: float = 0.10
+    backup_cross_region_gb: float = 0.02  # copy to another region (data transfer)
+    s3_standard_gb_month: float = 0.023
+    ecr_gb_month: float = 0.10
+    firehose_gb: float = 0.029
+
+    # --- CI/CD --------------------------------------------------------------------------
+    codepipeline_v1_month: float = 1.00  # per active V1 pipeline
+    codepipeline_v2_action_minute: float = 0.002
+    codepipeline_v2_free_minutes: float = 100
+    codebuild_free_minutes: float = 100  # general1.small / arm1.small
+    codebuild_minute: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "ARM_CONTAINER/BUILD_GENERAL1_SMALL": 0.0034,
+                "ARM_CONTAINER/BUILD_GENERAL1_MEDIUM": 0.007,
+                "ARM_CONTAINER/BUILD_GENERAL1_LARGE": 0.015,
+                "ARM_CONTAINER/BUILD_GENERAL1_XLARGE": 0.044,
+                "ARM_CONTAINER/BUILD_GENERAL1_2XLARGE": 0.088,
+                "LINUX_CONTAINER/BUILD_GENERAL1_SMALL": 0.005,
+                "LINUX_CONTAINER/BUILD_GENERAL1_MEDIUM": 0.01,
+                "LINUX_CONTAINER/BUILD_GENERAL1_LARGE": 0.02,
+                "LINUX_CONTAINER/BUILD_GENERAL1_XLARGE": 0.04,
+                "LINUX_CONTAINER/BUILD_GENERAL1_2XLARGE": 0.20,
+            }
+        )
+    )
+
+    def codebuild_rate(self, env_type: str, compute_type: str) -> float | None:
+        return self.codebuild_minute.get(f"{env_type}/{compute_type}")
+
+
+# Prices whose exact value should be re-checked on the live page before a budget decision.
+NOTES: tuple[str, ...] = (
+    "Fargate Spot: spot prices float; modelled as the documented 'up to 70%' discount.",
+    "CodeBuild ARM medium/large/xlarge/2xlarge and Linux xlarge/2xlarge per-minute rates are approximate.",
+    "Free tiers (CloudWatch 10 alarms/10 metrics/3 dashboards/5 GB logs, DynamoDB 25 GB, KMS 20k requests, "
+    "CodeBuild/CodePipeline 100 min) are per account and region; applied only when "
+    "UsageAssumptions.apply_free_tier is true.",
+)
+
+PRICES = PriceTable()
