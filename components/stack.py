@@ -24,6 +24,7 @@ from components.observability import (
     ObservabilityArgs,
     ObservabilityInputs,
 )
+from components.pipeline import Pipeline, PipelineArgs, PipelineInputs
 from components.security import Security, SecurityArgs
 
 
@@ -97,4 +98,31 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     )
     outputs.update(observability.stack_outputs())
     # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
+    pipeline = Pipeline(
+        "pipeline",
+        PipelineArgs.from_config(cfg),
+        PipelineInputs(
+            repository_url=compute.repository.repository_url,
+            repository_arn=compute.repository.arn,
+            repository_name=compute.repository.name,
+            cluster_name=compute.cluster.name,
+            service_name=compute.service.name,
+            cluster_arn=compute.cluster.arn,
+            service_arn=compute.service.id,  # an ECS service's id is its ARN
+            task_role_arn=compute.task_role.arn,
+            execution_role_arn=compute.execution_role.arn,
+            container_name=ctx.naming.container,
+            # Read from the task definition itself: the build must produce this architecture.
+            task_cpu_architecture=compute.task_definition.runtime_platform.apply(
+                lambda p: p.cpu_architecture if p is not None else None
+            ),
+            alarm_topic_arn=alerting.topic.arn,
+            alarm_topic_key_arn=security.keys.messaging.arn,
+            storage_key_arn=security.keys.storage.arn,
+            logs_key_arn=security.keys.logs.arn,
+            log_bucket_name=security.log_bucket.name,
+        ),
+        ctx,
+    )
+    outputs.update(pipeline.stack_outputs())
     return outputs

@@ -99,6 +99,7 @@ ABOUT: dict[str, tuple[str, str]] = {
     "codestarConnectionArn": ("Existing CodeStar connection (else the stack creates one)", "CodePipeline"),
     "requireManualApproval": ("Manual approval stage before deploy", "Deploy: Apply updates in staging first"),
     "artifactExpirationDays": ("Days pipeline artifacts are kept", "S3 Lifecycle Policies"),
+    "buildComputeType": ("CodeBuild size of the ARM64 image build", "ECS Fargate (ARM64/Graviton2); CodePipeline"),
 }
 
 
