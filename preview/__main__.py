@@ -1,4 +1,4 @@
-"""Offline preview: run the real program under Pulumi's mocks, then judge it with the policy pack.
+"""Offline preview: run the real program under Pulumi's mocks, estimate its cost, judge it with the policy pack.
 
     python -m preview STACK [--config KEY=VALUE ...] [--json FILE] [--report compliance] [--markdown]
     python -m preview --resources FILE [--report compliance] [--markdown]
@@ -39,8 +39,12 @@ class _Parser(argparse.ArgumentParser):
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = _Parser(prog="python -m preview", description="Offline preview of the BudgetBuddy platform (Pulumi mocks).")
     p.add_argument("stack", nargs="?", help=f"stack name ({', '.join(available_stacks(ROOT))})")
-    p.add_argument("--resources", type=Path, metavar="FILE", help="judge an existing --json dump instead of running the program")
-    p.add_argument("--report", choices=["compliance"], help="also print the compliance report (per framework and control)")
+    p.add_argument(
+        "--resources", type=Path, metavar="FILE", help="judge an existing --json dump instead of running the program"
+    )
+    p.add_argument(
+        "--report", choices=["compliance"], help="also print the compliance report (per framework and control)"
+    )
     p.add_argument("--markdown", action="store_true", help="print policy results and reports as Markdown (PR comments)")
     p.add_argument("--no-policy", action="store_true", help="skip the policy pack")
     p.add_argument(
@@ -104,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def judge(args: argparse.Namespace, console: Console, err: Console, doc: dict[str, Any] | None = None) -> int:
-    """Run the policy pack over a recording (or the --resources dump) and print the verdict."""
-    from preview import compliance_report, policy_runner
+    """Estimate the monthly cost and run the policy pack over a recording (or a --resources dump)."""
+    from preview import compliance_report, cost, policy_runner
 
     try:
         if doc is None:
@@ -117,9 +121,12 @@ def judge(args: argparse.Namespace, console: Console, err: Console, doc: dict[st
     except (policy_runner.PolicyConfigError, policy_runner.DumpError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
+    estimate = cost.estimate(doc["resources"], doc["stack"])
     if args.markdown:
+        console.print(cost.to_markdown(estimate), markup=False, highlight=False)
         console.print(policy_runner.to_markdown(report), markup=False, highlight=False)
     else:
+        cost.render(estimate, console)
         policy_runner.render(report, console)
     if args.report == "compliance":
         if args.markdown:

@@ -114,12 +114,19 @@ def test_fargate_spot_share_lowers_x86_cost_by_the_documented_discount() -> None
     assert any(i.item.startswith("Fargate X86_64 Spot") for i in compute_items(mixed))
 
 
-def test_spot_share_on_arm64_is_a_warning_and_priced_on_demand() -> None:
+def test_spot_share_on_arm64_is_priced_as_spot_on_platform_1_4() -> None:
     strategies = [{"capacityProvider": "FARGATE", "base": 1.0, "weight": 1.0},
                   {"capacityProvider": "FARGATE_SPOT", "weight": 3.0}]  # fmt: skip
+    per_task = 730 * (0.03238 + 2 * 0.00356)
     report = cost.estimate(service_stack(strategies=strategies), "staging", NO_FREE)
-    assert any("Fargate Spot runs X86_64 tasks only" in w for w in report.warnings)
-    assert compute_total(report) == pytest.approx(2 * 730 * (0.03238 + 2 * 0.00356))
+    assert not report.warnings
+    assert compute_total(report) == pytest.approx((1.25 + 0.75 * (1 - P.fargate_spot_discount)) * per_task)
+    assert fargate.spot_supported(fargate.ARM64, "LATEST") and fargate.spot_supported(fargate.ARM64, "1.4.0")
+
+
+def test_spot_share_on_arm64_before_platform_1_4_is_a_warning_and_priced_on_demand() -> None:
+    assert not fargate.spot_supported(fargate.ARM64, "1.3.0")
+    assert fargate.spot_supported(fargate.X86_64, "1.3.0")
 
 
 def test_split_tasks_places_base_first_then_weights() -> None:

@@ -298,13 +298,14 @@ class _Estimator:
         assumption = (
             f"{count_note}; {split_note}: {od_lo:g} on-demand + {spot_lo:g} Spot; 24x7 ({self.a.hours_per_month:g} h)"
         )
-        if spot_lo + spot_hi > 0 and not fargate.spot_supported(arch):
+        platform = text(inp, "platformVersion")
+        if spot_lo + spot_hi > 0 and not fargate.spot_supported(arch, platform):
             self.report.warnings.append(
-                f"ECS service {svc.get('name')}: FARGATE_SPOT share with cpuArchitecture ARM64 - Fargate Spot runs "
-                "X86_64 tasks only, so ECS cannot place those tasks; priced as ARM64 on-demand"
+                f"ECS service {svc.get('name')}: FARGATE_SPOT share with ARM64 on platform {platform} - Fargate "
+                "Spot runs ARM64 tasks on platform 1.4.0 or later only; priced as ARM64 on-demand"
             )
             od_lo, spot_lo, od_hi, spot_hi = od_lo + spot_lo, 0.0, od_hi + spot_hi, 0.0
-            assumption += " (Spot unavailable on ARM64: priced on-demand)"
+            assumption += f" (Spot unavailable for ARM64 on platform {platform}: priced on-demand)"
         h = self.a.hours_per_month
         vcpu_rate, gb_rate = fargate.hourly_rates(arch, self.p)
         label = "ARM64 (Graviton)" if arch == fargate.ARM64 else "X86_64"

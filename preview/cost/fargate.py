@@ -51,9 +51,15 @@ def hourly_rates(arch: str, prices: PriceTable) -> tuple[float, float]:
     return prices.fargate_x86_vcpu_hour, prices.fargate_x86_gb_hour
 
 
-def spot_supported(arch: str) -> bool:
-    """Fargate Spot runs Linux X86_64 tasks only (ECS developer guide, Fargate capacity providers)."""
-    return arch != ARM64
+def spot_supported(arch: str, platform_version: str | None = None) -> bool:
+    """FARGATE_SPOT runs Linux X86_64 tasks on platform 1.3.0+ and ARM64 tasks on 1.4.0+ (ECS API
+    reference, CapacityProviderStrategyItem; older guide pages still say X86_64 only). LATEST is 1.4.0."""
+    if arch != ARM64 or platform_version in (None, "", "LATEST"):
+        return True
+    try:
+        return tuple(int(p) for p in platform_version.split(".")) >= (1, 4, 0)
+    except ValueError:
+        return True
 
 
 def monthly_cost(
@@ -66,11 +72,10 @@ def monthly_cost(
     hours: float = HOURS_PER_MONTH,
     ephemeral_gib: float = 20.0,
 ) -> float:
-    """Monthly USD of ``tasks`` tasks of one size, ``spot_tasks`` of them on Fargate Spot (X86_64 only;
-    on ARM64 Spot is unavailable and those tasks are priced on-demand)."""
+    """Monthly USD of ``tasks`` tasks of one size, ``spot_tasks`` of them on Fargate Spot."""
     vcpu_rate, gb_rate = hourly_rates(arch, prices)
     per_task_hour = vcpu * vcpu_rate + memory_gb * gb_rate
-    spot = min(spot_tasks, tasks) if spot_supported(arch) else 0.0
+    spot = min(spot_tasks, tasks)
     compute = (tasks - spot) * per_task_hour * hours + spot * per_task_hour * (1 - prices.fargate_spot_discount) * hours
     extra_storage = max(0.0, ephemeral_gib - prices.fargate_included_ephemeral_gib)
     return compute + tasks * extra_storage * prices.fargate_ephemeral_gb_hour * hours

@@ -56,8 +56,8 @@ class PriceTable:
     fargate_x86_gb_hour: float = 0.004445
     fargate_ephemeral_gb_hour: float = 0.000111  # above the 20 GiB included per task
     fargate_included_ephemeral_gib: float = 20.0
-    # Fargate Spot prices float; the runbook and AWS quote "up to 70%" off on-demand. X86_64 only:
-    # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider".
+    # Fargate Spot prices float; the runbook and AWS quote "up to 70%" off on-demand. Applies to
+    # X86_64 (platform 1.3.0+) and ARM64 (platform 1.4.0+) tasks alike.
     fargate_spot_discount: float = 0.70
 
     # --- network ------------------------------------------------------------------------
