@@ -70,17 +70,12 @@ def _status(rule: RuleInfo, report: PolicyReport) -> RuleStatus:
         state = "unknown"
     else:
         state = "pass"
-    return RuleStatus(
-        rule.name, state, hits[0].enforcement if hits else rule.enforcement, len(hits)
-    )
+    return RuleStatus(rule.name, state, hits[0].enforcement if hits else rule.enforcement, len(hits))
 
 
 def _control_key(control: str) -> tuple[Any, ...]:
     # Natural order: 3.5.1 < 10.2.1, CC6.1 < CC7.2.
-    return tuple(
-        int(p) if p.isdigit() else p
-        for p in control.replace("(", ".").replace(")", "").split(".")
-    )
+    return tuple(int(p) if p.isdigit() else p for p in control.replace("(", ".").replace(")", "").split("."))
 
 
 def build(report: PolicyReport) -> list[FrameworkSection]:
@@ -93,11 +88,7 @@ def build(report: PolicyReport) -> list[FrameworkSection]:
     sections = []
     for key, title in FRAMEWORKS.items():
         controls = sorted(
-            (
-                Control(key, c, tuple(sorted(rs, key=lambda r: r.rule)))
-                for (f, c), rs in by_control.items()
-                if f == key
-            ),
+            (Control(key, c, tuple(sorted(rs, key=lambda r: r.rule))) for (f, c), rs in by_control.items() if f == key),
             key=lambda c: _control_key(c.control),
         )
         if controls:

@@ -157,9 +157,7 @@ class PolicyReport:
 def load_dump(path: str | Path) -> dict[str, Any]:
     data = json.loads(Path(path).read_text())
     if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-        raise DumpError(
-            f"{path}: not a preview dump (expected an object with a 'resources' list)"
-        )
+        raise DumpError(f"{path}: not a preview dump (expected an object with a 'resources' list)")
     return data
 
 
@@ -173,28 +171,18 @@ def load_policy_config(stack: str, directory: Path = CONFIG_DIR) -> dict[str, An
 # Config reconciliation (what `pulumi preview --policy-pack-config` does) ---------
 
 
-def reconcile_config(
-    info: Any, file_config: Mapping[str, Any]
-) -> dict[str, tuple[str, dict[str, Any]]]:
+def reconcile_config(info: Any, file_config: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Schema defaults, then "all", then per-policy values; validated like the CLI."""
     policies = {p.name: p for p in info.policies}
     result: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, p in policies.items():
-        props = (
-            json_format.MessageToDict(p.configSchema.properties)
-            if p.HasField("configSchema")
-            else {}
-        )
+        props = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
         defaults = {k: v["default"] for k, v in props.items() if "default" in v}
         result[name] = (_LEVEL[p.enforcementLevel], defaults)
     errors: list[str] = []
     all_level = file_config.get("all")
     if all_level is not None:
-        level = (
-            all_level
-            if isinstance(all_level, str)
-            else all_level.get("enforcementLevel")
-        )
+        level = all_level if isinstance(all_level, str) else all_level.get("enforcementLevel")
         if level in _LEVEL_PB:
             result = {k: (level, v) for k, (_, v) in result.items()}
     for name, given in file_config.items():
@@ -216,15 +204,8 @@ def reconcile_config(
         result[name] = (new_level, {**props, **given})
     for name, (_, props) in result.items():
         p = policies[name]
-        schema = (
-            json_format.MessageToDict(p.configSchema.properties)
-            if p.HasField("configSchema")
-            else {}
-        )
-        errors += [
-            f"{name}: {e}"
-            for e in validate_schema(schema, list(p.configSchema.required), props)
-        ]
+        schema = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
+        errors += [f"{name}: {e}" for e in validate_schema(schema, list(p.configSchema.required), props)]
     if errors:
         raise PolicyConfigError("invalid policy config:\n  " + "\n  ".join(errors))
     return result
@@ -250,9 +231,7 @@ SUPPORTED_KEYWORDS = {
 }
 
 
-def validate_schema(
-    properties: Mapping[str, Any], required: Sequence[str], config: Mapping[str, Any]
-) -> list[str]:
+def validate_schema(properties: Mapping[str, Any], required: Sequence[str], config: Mapping[str, Any]) -> list[str]:
     """The JSON-schema subset the pack's config schemas use (a test keeps them to it)."""
     errors = [f"{r} is required" for r in required if r not in config]
     for key, value in config.items():
@@ -265,15 +244,8 @@ def validate_schema(
 def _check(path: str, schema: Mapping[str, Any], value: Any) -> list[str]:
     kind = schema.get("type")
     if kind:
-        ok = isinstance(value, _TYPES[kind]) and not (
-            kind != "boolean" and isinstance(value, bool)
-        )
-        if (
-            ok
-            and kind == "integer"
-            and isinstance(value, float)
-            and not value.is_integer()
-        ):
+        ok = isinstance(value, _TYPES[kind]) and not (kind != "boolean" and isinstance(value, bool))
+        if ok and kind == "integer" and isinstance(value, float) and not value.is_integer():
             ok = False
         if not ok:
             return [f"{path}: {value!r} is not of type {kind}"]
@@ -283,9 +255,7 @@ def _check(path: str, schema: Mapping[str, Any], value: Any) -> list[str]:
     if "minimum" in schema and value < schema["minimum"]:
         errors.append(f"{path}: {value!r} is less than the minimum {schema['minimum']}")
     if "maximum" in schema and value > schema["maximum"]:
-        errors.append(
-            f"{path}: {value!r} is greater than the maximum {schema['maximum']}"
-        )
+        errors.append(f"{path}: {value!r} is greater than the maximum {schema['maximum']}")
     if isinstance(value, list):
         if len(value) < schema.get("minItems", 0):
             errors.append(f"{path}: needs at least {schema['minItems']} items")
@@ -329,9 +299,7 @@ def _options(r: Mapping[str, Any]) -> pb.AnalyzerResourceOptions:
     )
 
 
-def _provider(
-    r: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]
-) -> pb.AnalyzerProviderResource | None:
+def _provider(r: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> pb.AnalyzerProviderResource | None:
     ref = r.get("provider") or ""
     # A provider reference is "<provider urn>::<provider id>".
     prov = by_urn.get(ref) or by_urn.get(ref.rsplit("::", 1)[0])
@@ -405,9 +373,7 @@ def _stack_env(stack: str) -> Iterator[None]:
             os.environ["PULUMI_STACK"] = old
 
 
-def new_servicer(
-    exemptions: Sequence[Exemption] | None = None, today: dt.date | None = None
-) -> Any:
+def new_servicer(exemptions: Sequence[Exemption] | None = None, today: dt.date | None = None) -> Any:
     """The analyzer servicer PolicyPack(**pack_arguments()) would serve, without the server."""
     a = bp.pack_arguments(exemptions, today)
     return _PolicyAnalyzerServicer(
@@ -452,14 +418,11 @@ def evaluate(
             resp = servicer.Analyze(req, None)
             diagnostics += [diagnostic_dict(d, req.urn) for d in resp.diagnostics]
             not_applicable += [
-                {"policy": n.policy_name, "urn": req.urn, "reason": n.reason}
-                for n in resp.not_applicable
+                {"policy": n.policy_name, "urn": req.urn, "reason": n.reason} for n in resp.not_applicable
             ]
         resp = servicer.AnalyzeStack(analyze_stack_request(resources), None)
         diagnostics += [diagnostic_dict(d) for d in resp.diagnostics]
-    return build_report(
-        project, stack, info, resources, diagnostics, not_applicable, exemptions, today
-    )
+    return build_report(project, stack, info, resources, diagnostics, not_applicable, exemptions, today)
 
 
 def evaluate_dump(dump: Mapping[str, Any] | str | Path, **kwargs: Any) -> PolicyReport:
@@ -549,9 +512,7 @@ def exemptions_in_use(
             continue
         meta = bp.REGISTRY[e.rule].meta
         for r in resources:
-            if e.matches(e.rule, r["type"], r["name"], stack) and (
-                meta.stack or r["type"] in meta.resource_types
-            ):
+            if e.matches(e.rule, r["type"], r["name"], stack) and (meta.stack or r["type"] in meta.resource_types):
                 out.append(
                     ExemptionUse(
                         rule=e.rule,
@@ -575,9 +536,7 @@ def exit_code(report: PolicyReport) -> int:
 
 
 def _sorted(violations: Sequence[Violation]) -> list[Violation]:
-    return sorted(
-        violations, key=lambda v: (SEVERITY_ORDER.index(v.severity), v.rule, v.urn)
-    )
+    return sorted(violations, key=lambda v: (SEVERITY_ORDER.index(v.severity), v.rule, v.urn))
 
 
 def to_json(report: PolicyReport) -> dict[str, Any]:
@@ -622,11 +581,7 @@ def to_markdown(report: PolicyReport) -> str:
                   "|---|---|---|---|---|"]  # fmt: skip
         for v in group:
             cells = [f"`{v.rule}`", v.enforcement, _where(v), v.message, v.remediation]
-            lines.append(
-                "| "
-                + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells)
-                + " |"
-            )
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     if report.exemptions:
         lines += [
             "",
@@ -637,9 +592,7 @@ def to_markdown(report: PolicyReport) -> str:
         ]
         for e in report.exemptions:
             expires = (e.expires or "never") + (" (EXPIRED)" if e.expired else "")
-            lines.append(
-                f"| `{e.rule}` | {e.resource_name} | {expires} | {e.justification} |"
-            )
+            lines.append(f"| `{e.rule}` | {e.resource_name} | {expires} | {e.justification} |")
     return "\n".join(lines) + "\n"
 
 
@@ -669,11 +622,7 @@ def render(report: PolicyReport, console: Any = None) -> None:
         for col in ("Rule", "Level", "Resource", "Finding", "Remediation"):
             table.add_column(col, overflow="fold")
         for v in group:
-            level = (
-                "[bold red]mandatory[/]"
-                if v.enforcement == "mandatory"
-                else v.enforcement
-            )
+            level = "[bold red]mandatory[/]" if v.enforcement == "mandatory" else v.enforcement
             finding = ("[magenta]unknown input[/] " if v.unknown else "") + v.message
             table.add_row(v.rule, level, _where(v), finding, v.remediation)
         console.print(table)
@@ -682,16 +631,10 @@ def render(report: PolicyReport, console: Any = None) -> None:
         for col in ("Rule", "Resource", "Expires", "Justification"):
             table.add_column(col, overflow="fold")
         for e in report.exemptions:
-            expires = (e.expires or "never") + (
-                " [bold red]EXPIRED[/]" if e.expired else ""
-            )
+            expires = (e.expires or "never") + (" [bold red]EXPIRED[/]" if e.expired else "")
             table.add_row(e.rule, e.resource_name, expires, e.justification)
         console.print(table)
-    verdict = (
-        "[bold red]FAIL[/]"
-        if report.has_mandatory_violations
-        else "[bold green]PASS[/]"
-    )
+    verdict = "[bold red]FAIL[/]" if report.has_mandatory_violations else "[bold green]PASS[/]"
     console.print(
         f"{verdict}: {len(report.rules)} rules, {report.resource_count} resources, "
         f"{len(report.mandatory)} mandatory / {len(report.violations) - len(report.mandatory)} advisory violations, "

@@ -18,12 +18,7 @@ from pathlib import Path
 
 import pulumi_aws
 
-TARGET = (
-    Path(__file__).resolve().parent.parent
-    / "policies"
-    / "budgetbuddy_policies"
-    / "taggable.py"
-)
+TARGET = Path(__file__).resolve().parent.parent / "policies" / "budgetbuddy_policies" / "taggable.py"
 
 
 _TOKEN = re.compile(r'@pulumi\.type_token\("(aws:[^"]+)"\)')
@@ -40,11 +35,7 @@ def taggable_types(package_dir: Path) -> list[str]:
         text = path.read_text()
         tokens = list(_TOKEN.finditer(text))
         for i, match in enumerate(tokens):
-            body = text[
-                match.end() : tokens[i + 1].start()
-                if i + 1 < len(tokens)
-                else len(text)
-            ]
+            body = text[match.end() : tokens[i + 1].start() if i + 1 < len(tokens) else len(text)]
             init = _INIT.search(body)
             if init and re.search(r"\btags\b", init.group(1)):
                 found.add(match.group(1))
@@ -65,9 +56,7 @@ def render() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 when the module is out of date"
-    )
+    parser.add_argument("--check", action="store_true", help="exit 1 when the module is out of date")
     args = parser.parse_args(argv)
     text = render()
     if args.check:

@@ -41,9 +41,7 @@ class Exemption:
     def applies_to_stack(self, stack: str | None) -> bool:
         return not self.stacks or stack is None or stack in self.stacks
 
-    def matches(
-        self, rule: str, resource_type: str, name: str, stack: str | None
-    ) -> bool:
+    def matches(self, rule: str, resource_type: str, name: str, stack: str | None) -> bool:
         return (
             rule == self.rule
             and fnmatch.fnmatchcase(name, self.resource)
@@ -56,9 +54,7 @@ class Exemption:
         return f"{self.rule} on {self.resource} ({until}): {self.justification}"
 
 
-def parse_exemptions(
-    entries: Sequence[Any], known_rules: Iterable[str] | None = None
-) -> tuple[Exemption, ...]:
+def parse_exemptions(entries: Sequence[Any], known_rules: Iterable[str] | None = None) -> tuple[Exemption, ...]:
     """Validate raw entries; every problem is listed in one error."""
     known = set(known_rules) if known_rules is not None else None
     errors: list[str] = []
@@ -88,21 +84,14 @@ def parse_exemptions(
             errors.append(f"{where}: rule {rule!r} is not in the pack")
         if not isinstance(resource, str) or not resource:
             errors.append(f"{where}: 'resource' (logical name or glob) is required")
-        if (
-            not isinstance(justification, str)
-            or len(justification.strip()) < _MIN_JUSTIFICATION
-        ):
-            errors.append(
-                f"{where}: 'justification' must explain why (at least {_MIN_JUSTIFICATION} characters)"
-            )
+        if not isinstance(justification, str) or len(justification.strip()) < _MIN_JUSTIFICATION:
+            errors.append(f"{where}: 'justification' must explain why (at least {_MIN_JUSTIFICATION} characters)")
         expires = None
         if entry.get("expires") is not None:
             try:
                 expires = dt.date.fromisoformat(str(entry["expires"]))
             except ValueError:
-                errors.append(
-                    f"{where}: 'expires' must be YYYY-MM-DD, got {entry['expires']!r}"
-                )
+                errors.append(f"{where}: 'expires' must be YYYY-MM-DD, got {entry['expires']!r}")
         stacks = entry.get("stacks") or []
         if not isinstance(stacks, list) or not all(isinstance(s, str) for s in stacks):
             errors.append(f"{where}: 'stacks' must be a list of stack names")
@@ -124,9 +113,7 @@ def parse_exemptions(
     return tuple(result)
 
 
-def load_exemptions(
-    path: Path = EXEMPTIONS_FILE, known_rules: Iterable[str] | None = None
-) -> tuple[Exemption, ...]:
+def load_exemptions(path: Path = EXEMPTIONS_FILE, known_rules: Iterable[str] | None = None) -> tuple[Exemption, ...]:
     if not path.exists():
         return ()
     data = json.loads(path.read_text())

@@ -31,9 +31,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from . import exemptions as ex
 
-NAME_RE = re.compile(
-    r"^aws-[a-z0-9]+-[a-z0-9]+-(enable|configure|disallow|require)-[a-z0-9]+(-[a-z0-9]+)*$"
-)
+NAME_RE = re.compile(r"^aws-[a-z0-9]+-[a-z0-9]+-(enable|configure|disallow|require)-[a-z0-9]+(-[a-z0-9]+)*$")
 CONTROL_RE = re.compile(r"^(pci-dss-4\.0|soc2|hipaa|fsbp|cis-aws-3\.0|cost):\S+$")
 UNKNOWN_MARKER = "[unknown-input]"
 EXEMPTION_EXPIRED_MARKER = "[exemption-expired]"
@@ -41,9 +39,7 @@ EXEMPTION_EXPIRED_MARKER = "[exemption-expired]"
 Kind = Literal["compliance", "cost", "governance"]
 ResourceCheck = Callable[[ResourceValidationArgs, Mapping[str, Any]], Iterable[str]]
 # A stack check yields (urn or None, message).
-StackCheck = Callable[
-    [StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str | None, str]]
-]
+StackCheck = Callable[[StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str | None, str]]]
 
 
 class DuplicateRuleError(ValueError):
@@ -72,21 +68,14 @@ class RuleMeta:
     def validate(self) -> None:
         problems = []
         if not NAME_RE.match(self.name):
-            problems.append(
-                "name must be aws-<service>-<resource>-<enable|configure|disallow|require>-<what>"
-            )
+            problems.append("name must be aws-<service>-<resource>-<enable|configure|disallow|require>-<what>")
         if len(self.description) < 20:
             problems.append("description is too short")
         if len(self.remediation) < 20:
             problems.append("remediation steps are missing")
         if not self.controls or any(not CONTROL_RE.match(c) for c in self.controls):
-            problems.append(
-                f"controls must be non-empty framework:id tags, got {self.controls}"
-            )
-        if (
-            self.kind == "compliance"
-            and self.enforcement is not EnforcementLevel.MANDATORY
-        ):
+            problems.append(f"controls must be non-empty framework:id tags, got {self.controls}")
+        if self.kind == "compliance" and self.enforcement is not EnforcementLevel.MANDATORY:
             problems.append("compliance rules are mandatory")
         if not self.stack and not self.resource_types:
             problems.append("a resource rule must name its resource types")
@@ -178,11 +167,7 @@ def unknown_message(err: UnknownValueError) -> str:
 
 def to_policy(rule: Rule, context: RuleContext) -> Policy:
     meta = rule.meta
-    schema = (
-        PolicyConfigSchema(properties={k: dict(v) for k, v in meta.config.items()})
-        if meta.config
-        else None
-    )
+    schema = PolicyConfigSchema(properties={k: dict(v) for k, v in meta.config.items()}) if meta.config else None
     common: dict[str, Any] = {
         "name": meta.name,
         "description": meta.description,
@@ -194,9 +179,7 @@ def to_policy(rule: Rule, context: RuleContext) -> Policy:
     }
     if meta.stack:
         return StackValidationPolicy(validate=_stack_validator(rule, context), **common)
-    return ResourceValidationPolicy(
-        validate=_resource_validator(rule, context), **common
-    )
+    return ResourceValidationPolicy(validate=_resource_validator(rule, context), **common)
 
 
 def _resource_validator(rule: Rule, context: RuleContext):
@@ -208,16 +191,12 @@ def _resource_validator(rule: Rule, context: RuleContext):
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if types and args.resource_type not in types and "*" not in types:
             return
-        exemption = ex.find(
-            exemptions, meta.name, args.resource_type, args.name, current_stack()
-        )
+        exemption = ex.find(exemptions, meta.name, args.resource_type, args.name, current_stack())
         note = ""
         if exemption is not None:
             if not exemption.expired(today):
                 args.not_applicable(f"exempted: {exemption.describe()}")
-            note = (
-                f" {EXEMPTION_EXPIRED_MARKER} exemption expired on {exemption.expires}."
-            )
+            note = f" {EXEMPTION_EXPIRED_MARKER} exemption expired on {exemption.expires}."
         config = effective_config(meta, args.get_config())
         try:
             for message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
@@ -241,9 +220,7 @@ def _stack_validator(rule: Rule, context: RuleContext):
         def emit(urn: str | None, message: str) -> None:
             res = by_urn.get(urn) if urn else None
             if res is not None:
-                exemption = ex.find(
-                    exemptions, meta.name, res.resource_type, res.name, stack
-                )
+                exemption = ex.find(exemptions, meta.name, res.resource_type, res.name, stack)
                 if exemption is not None:
                     if not exemption.expired(today):
                         return
@@ -267,9 +244,7 @@ def of_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyReso
     return [r for r in resources if r.resource_type in wanted]
 
 
-def references(
-    res: PolicyResource, prop: str, target: PolicyResource, *target_values: Any
-) -> bool:
+def references(res: PolicyResource, prop: str, target: PolicyResource, *target_values: Any) -> bool:
     """Does ``res.props[prop]`` point at ``target``?
 
     Property dependencies work in real previews, where a new target's id is

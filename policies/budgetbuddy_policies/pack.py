@@ -19,9 +19,7 @@ from .framework import Registry, RuleContext, to_policy
 from .registry import REGISTRY
 
 PACK_NAME = "budgetbuddy-aws"
-PACK_DESCRIPTION = (
-    "BudgetBuddy AWS cost and compliance rules (PCI-DSS 4.0, SOC 2, HIPAA, AWS FSBP)."
-)
+PACK_DESCRIPTION = "BudgetBuddy AWS cost and compliance rules (PCI-DSS 4.0, SOC 2, HIPAA, AWS FSBP)."
 
 
 def build_policies(
@@ -36,9 +34,7 @@ def build_policies(
     return [to_policy(rule, context) for rule in registry]
 
 
-def pack_arguments(
-    exemptions: Sequence[Exemption] | None = None, today: dt.date | None = None
-) -> dict[str, Any]:
+def pack_arguments(exemptions: Sequence[Exemption] | None = None, today: dt.date | None = None) -> dict[str, Any]:
     """Keyword arguments for ``PolicyPack``."""
     return {
         "name": PACK_NAME,

@@ -32,11 +32,7 @@ def dig(value: Any, *path: str | int) -> Any:
         if value is None:
             return None
         if isinstance(key, int):
-            if (
-                not isinstance(value, Sequence)
-                or isinstance(value, str)
-                or key >= len(value)
-            ):
+            if not isinstance(value, Sequence) or isinstance(value, str) or key >= len(value):
                 return None
             value = value[key]
         else:

@@ -14,9 +14,7 @@ from typing import Any
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 PROJECT = "budgetbuddy"
-UNKNOWN = (
-    UNKNOWN_STRING_VALUE  # what the engine sends for a value unknown during preview
-)
+UNKNOWN = UNKNOWN_STRING_VALUE  # what the engine sends for a value unknown during preview
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 ACCOUNT = "123456789012"
 
@@ -78,9 +76,7 @@ def _arn(service: str, rest: str) -> str:
     return f"arn:aws:{service}:us-east-1:{ACCOUNT}:{rest}"
 
 
-def _bucket(
-    s: Stack, name: str, key: dict[str, Any], log_bucket: dict[str, Any] | None
-) -> dict[str, Any]:
+def _bucket(s: Stack, name: str, key: dict[str, Any], log_bucket: dict[str, Any] | None) -> dict[str, Any]:
     physical = f"budgetbuddy-{s.name}-{name}"
     b = s.add(
         "aws:s3/bucket:Bucket",
@@ -398,9 +394,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
     return s.resources
 
 
-def edited(
-    resources: list[dict[str, Any]], name: str, **inputs: Any
-) -> list[dict[str, Any]]:
+def edited(resources: list[dict[str, Any]], name: str, **inputs: Any) -> list[dict[str, Any]]:
     """A deep copy with ``name``'s inputs updated (a value of None removes the input)."""
     out = copy.deepcopy(resources)
     r = next(r for r in out if r["name"] == name)

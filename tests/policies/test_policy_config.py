@@ -28,24 +28,10 @@ def test_environments_differ_where_the_runbook_says() -> None:
     stag = pr.reconcile_config(info(), pr.load_policy_config("staging"))
     assert prod["aws-ec2-natgateway-configure-limit"][1]["maxNatGateways"] == 3
     assert stag["aws-ec2-natgateway-configure-limit"][1]["maxNatGateways"] == 1
-    assert (
-        prod["aws-ecs-service-configure-fargate-spot"][1]["fargateSpot"] == "forbidden"
-    )
-    assert (
-        stag["aws-ecs-service-configure-fargate-spot"][1]["fargateSpot"] == "required"
-    )
-    assert (
-        prod["aws-elb-loadbalancer-enable-deletion-protection"][1][
-            "requireDeletionProtection"
-        ]
-        is True
-    )
-    assert (
-        stag["aws-elb-loadbalancer-enable-deletion-protection"][1][
-            "requireDeletionProtection"
-        ]
-        is False
-    )
+    assert prod["aws-ecs-service-configure-fargate-spot"][1]["fargateSpot"] == "forbidden"
+    assert stag["aws-ecs-service-configure-fargate-spot"][1]["fargateSpot"] == "required"
+    assert prod["aws-elb-loadbalancer-enable-deletion-protection"][1]["requireDeletionProtection"] is True
+    assert stag["aws-elb-loadbalancer-enable-deletion-protection"][1]["requireDeletionProtection"] is False
 
 
 def test_defaults_come_from_the_schema() -> None:
@@ -58,9 +44,7 @@ def test_defaults_come_from_the_schema() -> None:
 
 
 def test_all_sets_every_enforcement_level_then_specific_wins() -> None:
-    reconciled = pr.reconcile_config(
-        info(), {"all": "disabled", "aws-kms-key-enable-rotation": "mandatory"}
-    )
+    reconciled = pr.reconcile_config(info(), {"all": "disabled", "aws-kms-key-enable-rotation": "mandatory"})
     assert reconciled["aws-sns-topic-require-cmk"][0] == "disabled"
     assert reconciled["aws-kms-key-enable-rotation"][0] == "mandatory"
 
@@ -98,9 +82,7 @@ def test_disabled_rule_does_not_run() -> None:
     }
     assert (
         "aws-kms-key-enable-rotation"
-        not in pr.evaluate(
-            resources, stack="production", policy_config=config
-        ).failed_rules
+        not in pr.evaluate(resources, stack="production", policy_config=config).failed_rules
     )
 
 

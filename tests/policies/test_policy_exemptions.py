@@ -46,19 +46,9 @@ def test_active_exemption_suppresses_and_is_listed() -> None:
         False,
         WHY,
     )
-    assert any(
-        n["policy"] == RULE and "exempted" in n["reason"] for n in report.not_applicable
-    )
-    review = [
-        d
-        for d in report.diagnostics
-        if d["policyName"] == "aws-governance-exemption-require-review"
-    ]
-    assert (
-        review
-        and review[0]["enforcementLevel"] == "advisory"
-        and WHY in review[0]["message"]
-    )
+    assert any(n["policy"] == RULE and "exempted" in n["reason"] for n in report.not_applicable)
+    review = [d for d in report.diagnostics if d["policyName"] == "aws-governance-exemption-require-review"]
+    assert review and review[0]["enforcementLevel"] == "advisory" and WHY in review[0]["message"]
 
 
 def test_expired_exemption_fails() -> None:
@@ -70,16 +60,8 @@ def test_expired_exemption_fails() -> None:
     )
     rule_hits = [v for v in report.violations if v.rule == RULE]
     assert rule_hits and EXEMPTION_EXPIRED_MARKER in rule_hits[0].message
-    expired = [
-        v
-        for v in report.violations
-        if v.rule == "aws-governance-exemption-disallow-expired"
-    ]
-    assert (
-        expired
-        and expired[0].enforcement == "mandatory"
-        and expired[0].resource_name == "build"
-    )
+    expired = [v for v in report.violations if v.rule == "aws-governance-exemption-disallow-expired"]
+    assert expired and expired[0].enforcement == "mandatory" and expired[0].resource_name == "build"
     assert report.exemptions[0].expired
 
 
@@ -95,17 +77,10 @@ def test_expiry_day_is_still_valid() -> None:
 
 def test_exemption_is_scoped_to_its_stack_and_resource() -> None:
     scoped = exemption(stacks=["staging"])
-    report = pr.evaluate(
-        privileged(), stack="production", exemptions=scoped, today=TODAY
-    )
+    report = pr.evaluate(privileged(), stack="production", exemptions=scoped, today=TODAY)
     assert RULE in report.failed_rules and report.exemptions == []
     other = exemption(resource="other-*")
-    assert (
-        RULE
-        in pr.evaluate(
-            privileged(), stack="production", exemptions=other, today=TODAY
-        ).failed_rules
-    )
+    assert RULE in pr.evaluate(privileged(), stack="production", exemptions=other, today=TODAY).failed_rules
 
 
 def test_stack_rule_exemption() -> None:
@@ -155,9 +130,6 @@ def test_malformed_exemptions_are_rejected(entry: dict, message: str) -> None:
 
 
 def test_checked_in_exemptions_file_is_valid_and_unexpired() -> None:
-    assert (
-        EXEMPTIONS_FILE.name == "exemptions.json"
-        and EXEMPTIONS_FILE.parent == pr.PACK_DIR
-    )
+    assert EXEMPTIONS_FILE.name == "exemptions.json" and EXEMPTIONS_FILE.parent == pr.PACK_DIR
     for e in load_exemptions(known_rules=pr.bp.REGISTRY.names()):
         assert not e.expired(dt.date.today()), e.describe()

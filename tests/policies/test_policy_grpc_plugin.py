@@ -38,9 +38,7 @@ def plugin() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
     )
     try:
         line = proc.stdout.readline().decode().strip() if proc.stdout else ""
-        assert line.isdigit(), (
-            f"plugin did not print its port: {line!r} {proc.stderr.read() if proc.stderr else ''}"
-        )
+        assert line.isdigit(), f"plugin did not print its port: {line!r} {proc.stderr.read() if proc.stderr else ''}"
         channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         grpc.channel_ready_future(channel).result(timeout=30)
         yield analyzer_pb2_grpc.AnalyzerStub(channel)
@@ -51,27 +49,19 @@ def plugin() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
 
 
 def broken() -> list[dict]:
-    r = edited(
-        baseline("production"), "service", networkConfiguration={"assignPublicIp": True}
-    )
+    r = edited(baseline("production"), "service", networkConfiguration={"assignPublicIp": True})
     r = edited(r, "trail", enableLogFileValidation=UNKNOWN)
     r = edited(r, "alb", enableDeletionProtection=False)
     r = edited(r, "task", cpu="8192", memory="16384")
     return without(r, "artifacts-pab", "flow-log")
 
 
-def drive(
-    stub: analyzer_pb2_grpc.AnalyzerStub, resources: list[dict], stack: str
-) -> list[dict]:
+def drive(stub: analyzer_pb2_grpc.AnalyzerStub, resources: list[dict], stack: str) -> list[dict]:
     info = stub.GetAnalyzerInfo(empty_pb2.Empty())
-    stub.Configure(
-        pr.configure_request(pr.reconcile_config(info, pr.load_policy_config(stack)))
-    )
+    stub.Configure(pr.configure_request(pr.reconcile_config(info, pr.load_policy_config(stack))))
     diagnostics = []
     for req in pr.analyze_requests(resources):
-        diagnostics += [
-            pr.diagnostic_dict(d, req.urn) for d in stub.Analyze(req).diagnostics
-        ]
+        diagnostics += [pr.diagnostic_dict(d, req.urn) for d in stub.Analyze(req).diagnostics]
     response = stub.AnalyzeStack(pr.analyze_stack_request(resources))
     return diagnostics + [pr.diagnostic_dict(d) for d in response.diagnostics]
 
@@ -85,9 +75,7 @@ def test_analyzer_info_matches_registry(plugin: analyzer_pb2_grpc.AnalyzerStub) 
 
 
 @pytest.mark.parametrize("case", ["baseline", "broken"])
-def test_grpc_results_equal_in_process(
-    plugin: analyzer_pb2_grpc.AnalyzerStub, case: str
-) -> None:
+def test_grpc_results_equal_in_process(plugin: analyzer_pb2_grpc.AnalyzerStub, case: str) -> None:
     resources = baseline("production") if case == "baseline" else broken()
     over_grpc = drive(plugin, resources, "production")
     report = pr.evaluate(resources, stack="production")
@@ -95,9 +83,7 @@ def test_grpc_results_equal_in_process(
     if case == "broken":
         levels = {d["policyName"]: d["enforcementLevel"] for d in over_grpc}
         assert levels["aws-ecs-service-disallow-public-ip"] == "mandatory"
-        assert (
-            levels["aws-cloudtrail-trail-enable-log-validation"] == "mandatory"
-        )  # unknown, still blocking
+        assert levels["aws-cloudtrail-trail-enable-log-validation"] == "mandatory"  # unknown, still blocking
         # Configure applied production.json: the cost rule was raised to mandatory.
         assert levels["aws-ecs-taskdefinition-configure-size-cap"] == "mandatory"
         assert {

@@ -94,9 +94,7 @@ def test_taggable_list_is_up_to_date() -> None:
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location(
-        "gen_taggable", Path(pr.ROOT) / "tools" / "gen_taggable.py"
-    )
+    spec = importlib.util.spec_from_file_location("gen_taggable", Path(pr.ROOT) / "tools" / "gen_taggable.py")
     gen = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(gen)  # type: ignore[union-attr]
     assert gen.main(["--check"]) == 0

@@ -16,9 +16,7 @@ Resources = list[dict[str, Any]]
 
 
 def td(**overrides: Any) -> Callable[[Resources], Resources]:
-    return lambda b: edited(
-        b, "task", containerDefinitions=json.dumps([container(**overrides)])
-    )
+    return lambda b: edited(b, "task", containerDefinitions=json.dumps([container(**overrides)]))
 
 
 def td_env(name: str, value: str) -> Callable[[Resources], Resources]:
@@ -37,23 +35,17 @@ def policy_doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def add_ingress(
-    cidr: str, port: int, group: str = "task-sg", proto: str = "tcp"
-) -> Callable[[Resources], Resources]:
+def add_ingress(cidr: str, port: int, group: str = "task-sg", proto: str = "tcp") -> Callable[[Resources], Resources]:
     def mutate(b: Resources) -> Resources:
         out = edited(b, group)
         sg = next(r for r in out if r["name"] == group)
-        sg["inputs"]["ingress"] = [
-            {"protocol": proto, "fromPort": port, "toPort": port, "cidrBlocks": [cidr]}
-        ]
+        sg["inputs"]["ingress"] = [{"protocol": proto, "fromPort": port, "toPort": port, "cidrBlocks": [cidr]}]
         return out
 
     return mutate
 
 
-TLS_DENY_MISSING = policy_doc(
-    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
-)
+TLS_DENY_MISSING = policy_doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
 BOTH = ("production", "staging")
@@ -136,7 +128,7 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-ec2-natgateway-configure-limit", "onepera-z-in-staging", set_("network", natGateways={"strategy": "OnePerAz"}), ("staging",)),
     ("aws-ec2-natgateway-configure-limit", "default-strategy-in-staging", set_("network", natGateways=None), ("staging",)),
     ("aws-ec2-natgateway-configure-limit", "six-azs", set_("network", numberOfAvailabilityZones=6), ("production",)),
-    ("aws-ec2-natgateway-configure-limit", "extra-nat-resource", lambda b: b + [dict(b[0], urn=b[0]["urn"] + "-nat", name="nat", type="aws:ec2/natGateway:NatGateway", inputs={})], BOTH),
+    ("aws-ec2-natgateway-configure-limit", "extra-nat-resource", lambda b: [*b, dict(b[0], urn=b[0]["urn"] + "-nat", name="nat", type="aws:ec2/natGateway:NatGateway", inputs={})], BOTH),
     ("aws-sns-topic-require-cmk", "unset", set_("alarms", kmsMasterKeyId=None), BOTH),
     ("aws-sns-topic-require-cmk", "aws-managed", set_("alarms", kmsMasterKeyId="alias/aws/sns"), BOTH),
     ("aws-kms-key-enable-rotation", "off", set_("data-key", enableKeyRotation=False), BOTH),
@@ -190,22 +182,14 @@ def test_every_rule_has_breaking_cases() -> None:
     assert set(REGISTRY.names()) - ELSEWHERE - covered == set()
 
 
-@pytest.mark.parametrize(
-    ("rule", "case", "mutate", "stacks"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES]
-)
-def test_breaking_the_rule_fails(
-    rule: str, case: str, mutate: Callable, stacks: tuple[str, ...]
-) -> None:
+@pytest.mark.parametrize(("rule", "case", "mutate", "stacks"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
+def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks: tuple[str, ...]) -> None:
     for stack in ("production", "staging"):
         report = pr.evaluate(mutate(baseline(stack)), stack=stack)
         failed = {v.rule for v in report.violations}
         if stack in stacks:
-            assert rule in failed, (
-                f"{rule} did not fail on {case} in {stack}: {report.violations}"
-            )
+            assert rule in failed, f"{rule} did not fail on {case} in {stack}: {report.violations}"
             hits = [v for v in report.violations if v.rule == rule]
             assert all(v.message and not v.unknown for v in hits)
         else:
-            assert rule not in failed, (
-                f"{rule} failed on {case} in {stack} where it should pass"
-            )
+            assert rule not in failed, f"{rule} failed on {case} in {stack} where it should pass"

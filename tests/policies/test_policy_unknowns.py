@@ -47,20 +47,12 @@ from preview import policy_runner as pr
         ),
     ],
 )
-def test_unknown_input_is_a_mandatory_report(
-    name: str, inputs: dict, rule: str
-) -> None:
-    report = pr.evaluate(
-        edited(baseline("production"), name, **inputs), stack="production"
-    )
+def test_unknown_input_is_a_mandatory_report(name: str, inputs: dict, rule: str) -> None:
+    report = pr.evaluate(edited(baseline("production"), name, **inputs), stack="production")
     hits = [v for v in report.violations if v.rule == rule]
     assert hits, f"{rule} passed silently on an unknown input"
     hit = hits[0]
-    assert (
-        hit.unknown
-        and UNKNOWN_MARKER in hit.message
-        and "can't be known during preview" in hit.message
-    )
+    assert hit.unknown and UNKNOWN_MARKER in hit.message and "can't be known during preview" in hit.message
     assert hit.enforcement == "mandatory"
     assert hit.resource_name == name  # reported against the resource, not anonymously
     assert hit in report.unknowns
@@ -78,13 +70,9 @@ def test_unknown_input_is_a_mandatory_report(
         ("vault", {"kmsKeyArn": UNKNOWN}),
     ],
 )
-def test_unknown_reference_to_a_new_resource_counts_as_set(
-    name: str, inputs: dict
-) -> None:
+def test_unknown_reference_to_a_new_resource_counts_as_set(name: str, inputs: dict) -> None:
     # A key or topic created in the same update has an unknown ARN: it is still a CMK/topic.
-    report = pr.evaluate(
-        edited(baseline("production"), name, **inputs), stack="production"
-    )
+    report = pr.evaluate(edited(baseline("production"), name, **inputs), stack="production")
     assert report.violations == []
 
 
@@ -104,7 +92,4 @@ def test_secret_inputs_are_unwrapped_like_the_engine_does() -> None:
         "trail",
         enableLogFileValidation={**SECRET, "value": False},
     )
-    assert (
-        "aws-cloudtrail-trail-enable-log-validation"
-        in pr.evaluate(resources, stack="production").failed_rules
-    )
+    assert "aws-cloudtrail-trail-enable-log-validation" in pr.evaluate(resources, stack="production").failed_rules

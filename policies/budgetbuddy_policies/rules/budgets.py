@@ -18,15 +18,9 @@ BUDGET = "aws:budgets/budget:Budget"
 def _actual_percent_thresholds(budget: Any) -> set[float]:
     found = set()
     for n in as_list(dig(budget.props, "notifications")):
-        if (
-            n.get("notificationType") == "ACTUAL"
-            and (n.get("thresholdType") or "PERCENTAGE") == "PERCENTAGE"
-        ):
+        if n.get("notificationType") == "ACTUAL" and (n.get("thresholdType") or "PERCENTAGE") == "PERCENTAGE":
             value = number(n.get("threshold"))
-            if value is not None and (
-                as_list(n.get("subscriberEmailAddresses"))
-                or n.get("subscriberSnsTopicArns")
-            ):
+            if value is not None and (as_list(n.get("subscriberEmailAddresses")) or n.get("subscriberSnsTopicArns")):
                 found.add(value)
     return found
 
@@ -49,14 +43,8 @@ def _actual_percent_thresholds(budget: Any) -> set[float]:
         }
     },
 )
-def budget_notifications(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
-    budgets = [
-        b
-        for b in of_type(args.resources, BUDGET)
-        if dig(b.props, "budgetType") == "COST"
-    ]
+def budget_notifications(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
+    budgets = [b for b in of_type(args.resources, BUDGET) if dig(b.props, "budgetType") == "COST"]
     if not budgets:
         yield None, "the stack has no aws:budgets/budget:Budget with budgetType COST."
         return

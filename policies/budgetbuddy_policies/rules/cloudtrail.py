@@ -48,9 +48,7 @@ def multi_region(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterat
         "hipaa:164.312(c)(2)",
     ),
 )
-def log_validation(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def log_validation(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if dig(args.props, "enableLogFileValidation") is not True:
         yield "enableLogFileValidation is not true."
 

@@ -42,9 +42,7 @@ AUDIT_PATTERNS = ["*cloudtrail*", "*audit*", "*trail*"]
 
 def is_audit(args: ResourceValidationArgs, patterns: list[str]) -> bool:
     """Audit logs are recognised by name (physical or logical) or a LogClass=audit tag."""
-    names = [
-        n.lower() for n in (maybe(args.props, "name"), args.name) if isinstance(n, str)
-    ]
+    names = [n.lower() for n in (maybe(args.props, "name"), args.name) if isinstance(n, str)]
     if str(maybe(args.props, "tags", "LogClass")).lower() == "audit":
         return True
     return any(fnmatch.fnmatchcase(n, p.lower()) for n in names for p in patterns)
@@ -86,11 +84,7 @@ def retention(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
         return
     if int(days) not in VALID_RETENTION:
         yield f"retentionInDays {days:g} is not a value CloudWatch accepts."
-    floor = (
-        cfg["auditMinRetentionDays"]
-        if is_audit(args, cfg["auditLogGroupPatterns"])
-        else cfg["minRetentionDays"]
-    )
+    floor = cfg["auditMinRetentionDays"] if is_audit(args, cfg["auditLogGroupPatterns"]) else cfg["minRetentionDays"]
     if days < floor:
         yield f"retentionInDays {days:g} is below the minimum {floor}."
 
@@ -111,9 +105,7 @@ def retention(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
         **_AUDIT_CONFIG,
     },
 )
-def retention_cap(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def retention_cap(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if is_audit(args, cfg["auditLogGroupPatterns"]):
         return
     days = number(dig(args.props, "retentionInDays"))
@@ -149,9 +141,7 @@ def log_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[st
         "hipaa:164.308(a)(6)(ii)",
     ),
 )
-def alarm_actions(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def alarm_actions(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if dig(args.props, "actionsEnabled") is False:
         yield "actionsEnabled is false."
     if not is_set(args.props, "alarmActions"):

@@ -32,9 +32,7 @@ _CREDENTIAL = re.compile(
         "hipaa:164.312(a)(2)(iv)",
     ),
 )
-def plaintext_credentials(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def plaintext_credentials(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for var in as_list(dig(args.props, "environment", "environmentVariables")):
         kind = var.get("type") or "PLAINTEXT"
         name = str(var.get("name"))
@@ -55,13 +53,9 @@ def plaintext_credentials(
         "hipaa:164.312(b)",
     ),
 )
-def build_logging(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def build_logging(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     logs = dig(args.props, "logsConfig")
-    cw_on = dig(logs, "cloudwatchLogs", "status") != "DISABLED" and is_set(
-        logs, "cloudwatchLogs", "groupName"
-    )
+    cw_on = dig(logs, "cloudwatchLogs", "status") != "DISABLED" and is_set(logs, "cloudwatchLogs", "groupName")
     s3_on = dig(logs, "s3Logs", "status") == "ENABLED"
     if not (cw_on or s3_on):
         yield "logsConfig has neither a CloudWatch log group name nor S3 logs enabled."
@@ -89,8 +83,6 @@ def build_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
     "is required, add an exemption with a justification in policies/exemptions.json.",
     controls=("fsbp:CodeBuild.5", "pci-dss-4.0:2.2.6", "soc2:CC6.8"),
 )
-def privileged_mode(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def privileged_mode(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if dig(args.props, "environment", "privilegedMode") is True:
         yield "environment.privilegedMode is true."

@@ -70,9 +70,7 @@ def pitr(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     remediation="Set deletionProtectionEnabled: true (and protect/retainOnDelete in production).",
     controls=("fsbp:DynamoDB.6", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)"),
 )
-def deletion_protection(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def deletion_protection(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if dig(args.props, "deletionProtectionEnabled") is not True:
         yield "deletionProtectionEnabled is not true."
 
@@ -106,9 +104,7 @@ def cmk(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
         "hipaa:164.308(a)(7)(ii)(A)",
     ),
 )
-def backup_selection(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
+def backup_selection(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     selections = of_type(args.resources, SELECTION)
 
     def check(table: Any) -> Iterator[str]:
@@ -117,9 +113,7 @@ def backup_selection(
         for sel in selections:
             if references(sel, "resources", table):
                 return
-            if any(
-                isinstance(r, str) and r.endswith(suffixes) for r in _known_list(sel)
-            ):
+            if any(isinstance(r, str) and r.endswith(suffixes) for r in _known_list(sel)):
                 return
         yield "no aws:backup/selection:Selection lists this table."
 

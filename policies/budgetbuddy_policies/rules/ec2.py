@@ -39,9 +39,7 @@ _AWSX_DEFAULT_AZS = 3  # awsx uses the region's first three AZs unless told othe
     remediation="Add an aws.ec2.FlowLog with vpcId=<the VPC's id>, trafficType ALL, to an encrypted log group.",
     controls=("fsbp:EC2.6", "pci-dss-4.0:10.2.1", "soc2:CC7.2", "hipaa:164.312(b)"),
 )
-def vpc_flow_logs(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
+def vpc_flow_logs(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     flows = of_type(args.resources, FLOW_LOG)
 
     def covered(vpc: PolicyResource) -> bool:
@@ -49,9 +47,7 @@ def vpc_flow_logs(
 
     def one(vpc: PolicyResource) -> Iterator[str]:
         # A raw VPC inside an awsx component is covered by a flow log on the component.
-        if covered(vpc) or any(
-            a.resource_type == AWSX_VPC and covered(a) for a in ancestors(vpc)
-        ):
+        if covered(vpc) or any(a.resource_type == AWSX_VPC and covered(a) for a in ancestors(vpc)):
             return
         yield "no aws:ec2/flowLog:FlowLog references this VPC."
 
@@ -96,31 +92,21 @@ class _Ingress:
     cidrs: tuple[str, ...]
 
 
-def _ingresses_of(
-    res: PolicyResource, groups: list[PolicyResource]
-) -> Iterator[_Ingress]:
+def _ingresses_of(res: PolicyResource, groups: list[PolicyResource]) -> Iterator[_Ingress]:
     """The ingress rules one resource declares (inline on a group or standalone)."""
     if res.resource_type == SG:
         for rule in as_list(dig(res.props, "ingress")):
-            cidrs = as_list(rule.get("cidrBlocks")) + as_list(
-                rule.get("ipv6CidrBlocks")
-            )
+            cidrs = as_list(rule.get("cidrBlocks")) + as_list(rule.get("ipv6CidrBlocks"))
             port_range = (number(rule.get("fromPort")), number(rule.get("toPort")))
-            yield _Ingress(
-                res, res, str(rule.get("protocol")), *port_range, tuple(cidrs)
-            )
+            yield _Ingress(res, res, str(rule.get("protocol")), *port_range, tuple(cidrs))
         return
     if res.resource_type == SG_RULE and dig(res.props, "type") != "ingress":
         return
     if res.resource_type == SG_INGRESS:
-        cidrs = [
-            c for c in (dig(res.props, "cidrIpv4"), dig(res.props, "cidrIpv6")) if c
-        ]
+        cidrs = [c for c in (dig(res.props, "cidrIpv4"), dig(res.props, "cidrIpv6")) if c]
         protocol = dig(res.props, "ipProtocol")
     else:
-        cidrs = as_list(dig(res.props, "cidrBlocks")) + as_list(
-            dig(res.props, "ipv6CidrBlocks")
-        )
+        cidrs = as_list(dig(res.props, "cidrBlocks")) + as_list(dig(res.props, "ipv6CidrBlocks"))
         protocol = dig(res.props, "protocol")
     group = next((g for g in groups if references(res, "securityGroupId", g)), None)
     port_range = (number(dig(res.props, "fromPort")), number(dig(res.props, "toPort")))
@@ -141,16 +127,12 @@ def _ingresses_of(
         "hipaa:164.312(e)(1)",
     ),
 )
-def public_ingress(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
+def public_ingress(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     resources = list(args.resources)
     lbs = of_type(resources, *LB)
 
     def on_alb(group: PolicyResource | None) -> bool:
-        return group is not None and any(
-            references(lb, "securityGroups", group, known(group, "name")) for lb in lbs
-        )
+        return group is not None and any(references(lb, "securityGroups", group, known(group, "name")) for lb in lbs)
 
     groups = of_type(resources, SG)
 
@@ -158,11 +140,7 @@ def public_ingress(
         for ing in _ingresses_of(source, groups):
             if not OPEN.intersection(ing.cidrs):
                 continue
-            web = (
-                ing.protocol in ("tcp", "6")
-                and ing.from_port == ing.to_port
-                and ing.from_port in WEB_PORTS
-            )
+            web = ing.protocol in ("tcp", "6") and ing.from_port == ing.to_port and ing.from_port in WEB_PORTS
             if not web:
                 ports = f"{ing.from_port}-{ing.to_port}".replace(".0", "")
                 yield f"admits {sorted(OPEN.intersection(ing.cidrs))} on {ing.protocol} ports {ports}."
@@ -199,9 +177,7 @@ def _awsx_nat_count(vpc: PolicyResource) -> int:
     controls=("cost:nat-gateways",),
     config={"maxNatGateways": {"type": "integer", "minimum": 0, "default": 3}},
 )
-def nat_limit(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
+def nat_limit(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     resources = list(args.resources)
     vpcs = of_type(resources, AWSX_VPC)
     counts: list[tuple[PolicyResource, int]] = []

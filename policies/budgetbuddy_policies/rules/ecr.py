@@ -61,10 +61,7 @@ def immutable(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
     controls=("pci-dss-4.0:3.5.1", "soc2:CC6.1"),
 )
 def repo_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
-    types = [
-        e.get("encryptionType")
-        for e in as_list(dig(args.props, "encryptionConfigurations"))
-    ]
+    types = [e.get("encryptionType") for e in as_list(dig(args.props, "encryptionConfigurations"))]
     if "KMS" not in types and "KMS_DSSE" not in types:
         yield f"encryptionConfigurations encryptionType is {types or 'unset (AES256)'}."
 
@@ -78,15 +75,11 @@ def repo_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[s
     remediation="Add an aws.ecr.LifecyclePolicy expiring untagged images and keeping the last N tagged ones.",
     controls=("fsbp:ECR.3", "cost:ecr-lifecycle"),
 )
-def lifecycle(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
+def lifecycle(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     policies = of_type(args.resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy")
 
     def one(repo: Any) -> Iterator[str]:
-        if not any(
-            references(p, "repository", repo, known(repo, "name")) for p in policies
-        ):
+        if not any(references(p, "repository", repo, known(repo, "name")) for p in policies):
             yield "no aws:ecr/lifecyclePolicy:LifecyclePolicy for this repository."
 
     yield from each(of_type(args.resources, *REPO), one)

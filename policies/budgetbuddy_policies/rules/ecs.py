@@ -43,9 +43,7 @@ def _cname(c: Mapping[str, Any]) -> str:
     "reach them only through the load balancer.",
     controls=("fsbp:ECS.2", "pci-dss-4.0:1.4.4", "soc2:CC6.6", "hipaa:164.312(e)(1)"),
 )
-def service_public_ip(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def service_public_ip(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if dig(args.props, "networkConfiguration", "assignPublicIp") is True:
         yield "networkConfiguration.assignPublicIp is true."
 
@@ -59,9 +57,7 @@ def service_public_ip(
     "for the paths the application writes.",
     controls=("fsbp:ECS.5", "pci-dss-4.0:2.2.6", "soc2:CC6.8"),
 )
-def readonly_rootfs(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def readonly_rootfs(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for c in containers(args):
         if c.get("readonlyRootFilesystem") is not True:
             yield f"container {_cname(c)!r} does not set readonlyRootFilesystem: true."
@@ -107,9 +103,7 @@ def root_user(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
     "awslogs-stream-prefix}} to every container.",
     controls=("fsbp:ECS.9", "pci-dss-4.0:10.2.1", "soc2:CC7.2", "hipaa:164.312(b)"),
 )
-def container_logging(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def container_logging(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for c in containers(args):
         if not dig(c, "logConfiguration", "logDriver"):
             yield f"container {_cname(c)!r} has no logConfiguration.logDriver."
@@ -129,9 +123,7 @@ def container_logging(
         "hipaa:164.312(a)(2)(iv)",
     ),
 )
-def plaintext_secrets(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def plaintext_secrets(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for c in containers(args):
         for env in as_list(c.get("environment")):
             name, value = str(env.get("name", "")), str(env.get("value", ""))
@@ -149,9 +141,7 @@ def plaintext_secrets(
     remediation="Add settings [{name: containerInsights, value: enhanced}] (or enabled) to the cluster.",
     controls=("fsbp:ECS.12", "soc2:CC7.2", "hipaa:164.312(b)"),
 )
-def container_insights(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def container_insights(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for s in as_list(dig(args.props, "settings")):
         if s.get("name") == "containerInsights" and s.get("value") in (
             "enabled",

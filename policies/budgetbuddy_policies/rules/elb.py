@@ -36,9 +36,7 @@ def _is_alb(args: ResourceValidationArgs) -> bool:
     'port: "443", statusCode: HTTP_301}} and serve traffic only on the HTTPS listener.',
     controls=("fsbp:ELB.1", "pci-dss-4.0:4.2.1", "soc2:CC6.7", "hipaa:164.312(e)(1)"),
 )
-def https_redirect(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def https_redirect(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if dig(args.props, "protocol") != "HTTP":
         return
     actions = as_list(dig(args.props, "defaultActions"))
@@ -87,9 +85,7 @@ def tls_policy(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator
     remediation="Set dropInvalidHeaderFields: true on the load balancer.",
     controls=("fsbp:ELB.4", "pci-dss-4.0:6.4.1", "soc2:CC6.6"),
 )
-def drop_invalid_headers(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def drop_invalid_headers(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if _is_alb(args) and dig(args.props, "dropInvalidHeaderFields") is not True:
         yield "dropInvalidHeaderFields is not true."
 
@@ -119,13 +115,8 @@ def access_logs(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterato
     controls=("fsbp:ELB.6", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(B)"),
     config={"requireDeletionProtection": {"type": "boolean", "default": True}},
 )
-def deletion_protection(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
-    if (
-        cfg["requireDeletionProtection"]
-        and dig(args.props, "enableDeletionProtection") is not True
-    ):
+def deletion_protection(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if cfg["requireDeletionProtection"] and dig(args.props, "enableDeletionProtection") is not True:
         yield "enableDeletionProtection is not true."
 
 

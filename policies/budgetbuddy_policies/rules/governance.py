@@ -69,14 +69,10 @@ def expired(
     controls=("soc2:CC3.4", "pci-dss-4.0:12.3.4"),
     wants_context=True,
 )
-def in_use(
-    args: StackValidationArgs, cfg: Mapping[str, Any], context: RuleContext
-) -> Iterator[tuple[str | None, str]]:
+def in_use(args: StackValidationArgs, cfg: Mapping[str, Any], context: RuleContext) -> Iterator[tuple[str | None, str]]:
     stack = current_stack()
     for exemption in context.exemptions:
         if exemption.expired(context.today):
             continue
-        for target in exemption_targets(
-            exemption, list(args.resources), context, stack
-        ):
+        for target in exemption_targets(exemption, list(args.resources), context, stack):
             yield target.urn, f"exemption in use: {exemption.describe()}"

@@ -91,9 +91,7 @@ _TYPES = (ROLE, *DOC_TYPES)
         "hipaa:164.312(a)(1)",
     ),
 )
-def wildcard_actions(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def wildcard_actions(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for label, doc in documents(args):
         for st in allow_statements(doc):
             if "NotAction" in st:
@@ -119,17 +117,13 @@ def wildcard_actions(
         }
     },
 )
-def wildcard_resources(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def wildcard_resources(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     allowed = {a.lower() for a in cfg["allowedStarActions"]}
     for label, doc in documents(args):
         for st in allow_statements(doc):
             if "*" not in as_list(st.get("Resource")) and "NotResource" not in st:
                 continue
-            wide = [
-                a for a in as_list(st.get("Action")) if str(a).lower() not in allowed
-            ]
+            wide = [a for a in as_list(st.get("Action")) if str(a).lower() not in allowed]
             if wide:
                 yield f"{label}: Resource '*' for {sorted(map(str, wide))}."
 
@@ -144,9 +138,7 @@ def wildcard_resources(
     controls=("fsbp:IAM.1", "pci-dss-4.0:7.2.1", "soc2:CC6.3", "hipaa:164.312(a)(1)"),
 )
 def admin_policy(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
-    arns = as_list(dig(args.props, "managedPolicyArns")) + [
-        dig(args.props, "policyArn")
-    ]
+    arns = [*as_list(dig(args.props, "managedPolicyArns")), dig(args.props, "policyArn")]
     for arn in arns:
         if arn in ADMIN_POLICIES:
             yield f"attaches {arn}."

@@ -46,9 +46,7 @@ def rotation(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[s
     remediation="Set deletionWindowInDays: 30.",
     controls=("pci-dss-4.0:3.6.1", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)"),
 )
-def deletion_window(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def deletion_window(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     days = number(dig(args.props, "deletionWindowInDays"))
     if days is not None and days < 30:
         yield f"deletionWindowInDays is {days:g}."

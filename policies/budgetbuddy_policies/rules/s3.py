@@ -113,8 +113,7 @@ def policy_tls(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator
 )
 def sse_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     algorithms = [
-        dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm")
-        for r in as_list(dig(args.props, "rules"))
+        dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") for r in as_list(dig(args.props, "rules"))
     ]
     if not any(a in ("aws:kms", "aws:kms:dsse") for a in algorithms):
         yield f"default encryption is {algorithms or 'unset'}, not aws:kms."
@@ -128,9 +127,7 @@ def sse_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[st
     remediation="Set versioningConfiguration.status to Enabled.",
     controls=("fsbp:S3.14", "pci-dss-4.0:10.3.3", "soc2:A1.2", "hipaa:164.312(c)(1)"),
 )
-def versioning_enabled(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def versioning_enabled(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     status = dig(args.props, "versioningConfiguration", "status")
     if status != "Enabled":
         yield f"versioningConfiguration.status is {status}."
@@ -147,17 +144,14 @@ def versioning_enabled(
     "versions and incomplete multipart uploads.",
     controls=("fsbp:S3.13", "cost:s3-lifecycle"),
 )
-def lifecycle_rule(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def lifecycle_rule(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if not any(r.get("status") == "Enabled" for r in as_list(dig(args.props, "rules"))):
         yield "no rule has status Enabled."
 
 
 @REGISTRY.resource(
     name="aws-s3-bucket-disallow-public-acl",
-    resource_types=BUCKET
-    + ("aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"),
+    resource_types=(*BUCKET, "aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"),
     description="Buckets must not grant public or any-authenticated-user ACLs.",
     severity=Severity.CRITICAL,
     remediation="Remove the acl (object ownership BucketOwnerEnforced disables ACLs altogether).",
@@ -192,12 +186,8 @@ def _bucket_refs(res: PolicyResource, prop: str, bucket: PolicyResource) -> bool
 
 def _companion_rule(
     companions: tuple[str, ...], what: str
-) -> Callable[
-    [StackValidationArgs, Mapping[str, Any]], Iterator[tuple[str | None, str]]
-]:
-    def check(
-        args: StackValidationArgs, cfg: Mapping[str, Any]
-    ) -> Iterator[tuple[str | None, str]]:
+) -> Callable[[StackValidationArgs, Mapping[str, Any]], Iterator[tuple[str | None, str]]]:
+    def check(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
         found = of_type(args.resources, *companions)
 
         def one(bucket: PolicyResource) -> Iterator[str]:
@@ -264,9 +254,7 @@ for _name, _types, _what, _desc, _sev, _controls, _kind in (
         f"{_types[0].split(':')[-1]} whose bucket input is this bucket.",
         controls=_controls,
         kind=_kind,
-        enforcement=EnforcementLevel.MANDATORY
-        if _kind == "compliance"
-        else EnforcementLevel.ADVISORY,
+        enforcement=EnforcementLevel.MANDATORY if _kind == "compliance" else EnforcementLevel.ADVISORY,
     )(_companion_rule(_types, _what))
 
 
@@ -277,22 +265,14 @@ for _name, _types, _what, _desc, _sev, _controls, _kind in (
     remediation="Add an aws.s3.BucketLogging with bucket=<this bucket> and targetBucket=<the log bucket>.",
     controls=("fsbp:S3.9", "pci-dss-4.0:10.2.1", "soc2:CC7.2", "hipaa:164.312(b)"),
 )
-def access_logging(
-    args: StackValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[tuple[str | None, str]]:
+def access_logging(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     loggings = of_type(args.resources, *LOGGING)
     lbs = of_type(args.resources, *LB)
 
     def is_log_bucket(bucket: PolicyResource) -> bool:
         if any(_bucket_refs(lg, "targetBucket", bucket) for lg in loggings):
             return True
-        return any(
-            any(
-                d.urn == bucket.urn
-                for d in lb.property_dependencies.get("accessLogs", [])
-            )
-            for lb in lbs
-        )
+        return any(any(d.urn == bucket.urn for d in lb.property_dependencies.get("accessLogs", [])) for lb in lbs)
 
     def one(bucket: PolicyResource) -> Iterator[str]:
         if is_log_bucket(bucket):

@@ -36,9 +36,7 @@ REQUIRED_TAGS = ["Environment", "Service", "Team"]
         },
     },
 )
-def required_tags(
-    args: ResourceValidationArgs, cfg: Mapping[str, Any]
-) -> Iterator[str]:
+def required_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     tags = dig(args.props, "tags")
     keys = set(tags) if isinstance(tags, Mapping) else set()
     missing = [t for t in cfg["requiredTags"] if t not in keys]
