@@ -44,8 +44,10 @@ def build_security_groups(c: Component, args: ComputeArgs, inputs: ComputeInputs
     )
     port = args.container_port
 
-    def ingress(suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **src: object) -> pulumi.CustomResource:
-        return aws.vpc.SecurityGroupIngressRule(
+    def rule(
+        cls: type[pulumi.CustomResource], suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **peer: object
+    ) -> pulumi.CustomResource:
+        return cls(
             c.child_name(suffix),
             security_group_id=group.id,
             ip_protocol="tcp",
@@ -54,21 +56,14 @@ def build_security_groups(c: Component, args: ComputeArgs, inputs: ComputeInputs
             description=desc,
             tags=c.tags,
             opts=c.opts(),
-            **src,  # type: ignore[arg-type]
+            **peer,
         )
 
+    def ingress(suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **src: object) -> pulumi.CustomResource:
+        return rule(aws.vpc.SecurityGroupIngressRule, suffix, group, p, desc, **src)
+
     def egress(suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **dst: object) -> pulumi.CustomResource:
-        return aws.vpc.SecurityGroupEgressRule(
-            c.child_name(suffix),
-            security_group_id=group.id,
-            ip_protocol="tcp",
-            from_port=p,
-            to_port=p,
-            description=desc,
-            tags=c.tags,
-            opts=c.opts(),
-            **dst,  # type: ignore[arg-type]
-        )
+        return rule(aws.vpc.SecurityGroupEgressRule, suffix, group, p, desc, **dst)
 
     rules = (
         ingress("alb-in-https", alb, 443, "HTTPS from the internet", cidr_ipv4=ANYWHERE),

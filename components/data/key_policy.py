@@ -13,31 +13,11 @@ import json
 
 import pulumi
 
-ADMIN_ACTIONS = [
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
-]
-USE_ACTIONS = [
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-    "kms:DescribeKey",
-    "kms:CreateGrant",
-]
+from components.kms import KEY_ADMIN_ACTIONS as ADMIN_ACTIONS
+from components.kms import USE_ACTIONS as _KEY_USE
+
+# Replica tables and backup copies need grants on top of the platform keys' use actions.
+USE_ACTIONS = [*_KEY_USE, "kms:CreateGrant"]
 
 
 def dr_key_policy(partition: str, account_id: pulumi.Input[str], region: str) -> pulumi.Output[str]:
