@@ -57,22 +57,46 @@ def test_service_load_balancer_uses_alternate_group_and_both_rules(staging):
     assert adv["productionListenerRule"] != adv["testListenerRule"]
 
 
-def test_listener_rules_forward_all_paths_blue_100_green_0_and_pulumi_ignores_the_weights(staging):
+def test_listener_rules_forward_all_paths_and_pulumi_ignores_the_weights(staging):
+    """Production rule: blue 100 / green 0 (ECS shifts the weights). Test rule: the alternate (green)
+    group only -- with a test listener, ECS wants one group on the production rule and the other on
+    the test rule, so the test listener reaches the new revision, never production."""
     blue, green = staging.outputs["targetGroupArns"]
     rules = {r["name"]: r for r in staging.of_type(RULE)}
-    listeners = {"compute-production-rule": "httpsListenerArn", "compute-test-rule": "testListenerArn"}
-    for name, listener_output in listeners.items():
+    expected = {
+        "compute-production-rule": ("httpsListenerArn", [{"arn": blue, "weight": 100}, {"arn": green, "weight": 0}]),
+        "compute-test-rule": ("testListenerArn", [{"arn": green, "weight": 100}]),
+    }
+    for name, (listener_output, target_groups) in expected.items():
         rule = rules[name]
         assert rule["inputs"]["listenerArn"] == staging.outputs[listener_output]
         assert rule["inputs"]["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
         (action,) = rule["inputs"]["actions"]
-        assert action["forward"]["targetGroups"] == [{"arn": blue, "weight": 100}, {"arn": green, "weight": 0}]
+        assert action["type"] == "forward"
+        assert action["forward"]["targetGroups"] == target_groups
         assert rule["ignoreChanges"] == ["actions"]
 
 
+def test_test_listener_never_routes_to_the_production_group(staging):
+    blue, _ = staging.outputs["targetGroupArns"]
+    test_rule = by_name(staging, RULE)["compute-test-rule"]
+    assert blue not in [tg["arn"] for tg in test_rule["actions"][0]["forward"]["targetGroups"]]
+
+
 def test_pulumi_does_not_fight_the_deploy_system(staging):
+    """taskDefinition (pipeline), desiredCount (autoscaling) and the target-group pair, which ECS
+    swaps after every blue/green deployment: re-sending the original pair would point ECS at the
+    group that no longer serves production."""
     svc = staging.one(SERVICE)
-    assert set(svc["ignoreChanges"]) == {"taskDefinition", "desiredCount"}
+    assert set(svc["ignoreChanges"]) == {
+        "taskDefinition",
+        "desiredCount",
+        "loadBalancers[0].targetGroupArn",
+        "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+    }
+    # The paths name fields that exist in the recorded inputs (a typo would silently ignore nothing).
+    (lb,) = svc["inputs"]["loadBalancers"]
+    assert lb["targetGroupArn"] and lb["advancedConfiguration"]["alternateTargetGroupArn"]
 
 
 def test_rollback_on_the_deployment_alarms(staging):

@@ -58,10 +58,11 @@ def _not_found() -> aws.lb.ListenerDefaultActionArgs:
 
 
 def _forward_rule(
-    c: Component, suffix: str, listener: aws.lb.Listener, blue: aws.lb.TargetGroup, green: aws.lb.TargetGroup
+    c: Component, suffix: str, listener: aws.lb.Listener, weights: list[tuple[aws.lb.TargetGroup, int]]
 ) -> aws.lb.ListenerRule:
-    """All paths, weighted 100/0 blue/green at creation; ECS rewrites the weights during every
-    deployment, so Pulumi ignores changes to the actions (it must not shift traffic back)."""
+    """All paths, forwarded with the given target-group weights at creation. ECS rewrites the
+    actions during every deployment (and swaps the groups' roles afterwards), so Pulumi ignores
+    changes to them: it must never shift traffic back."""
     return aws.lb.ListenerRule(
         c.child_name(suffix),
         listener_arn=listener.arn,
@@ -74,8 +75,8 @@ def _forward_rule(
                 type="forward",
                 forward=aws.lb.ListenerRuleActionForwardArgs(
                     target_groups=[
-                        aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=blue.arn, weight=100),
-                        aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=green.arn, weight=0),
+                        aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=tg.arn, weight=weight)
+                        for tg, weight in weights
                     ]
                 ),
             )
@@ -155,6 +156,11 @@ def build_load_balancer(
         https_listener=https,
         http_listener=http,
         test_listener=test,
-        production_rule=_forward_rule(c, "production-rule", https, blue, green),
-        test_rule=_forward_rule(c, "test-rule", test, blue, green),
+        # Production: the primary (blue) group carries all traffic; the alternate (green) sits in the
+        # rule at weight 0 so ECS can shift to it. Test: the alternate group only. ECS developer guide
+        # (migrating CodeDeploy to ECS blue/green): with a test listener, one target group is linked to
+        # the production rule and the other to the test rule; terraform-aws-modules/ecs
+        # examples/fargate uses this layout.
+        production_rule=_forward_rule(c, "production-rule", https, [(blue, 100), (green, 0)]),
+        test_rule=_forward_rule(c, "test-rule", test, [(green, 100)]),
     )

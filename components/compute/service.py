@@ -12,9 +12,16 @@ from components.compute.args import ComputeArgs
 from components.compute.cluster import capacity_strategy
 from components.compute.loadbalancer import LoadBalancer
 
-# What the deploy system owns after creation: the pipeline registers new task-definition revisions
-# and autoscaling sets the desired count. `pulumi up` must never revert either (docs/decisions.md).
-SERVICE_IGNORE_CHANGES = ["taskDefinition", "desiredCount"]
+# What the deploy system owns after creation: the pipeline registers new task-definition revisions,
+# autoscaling sets the desired count, and every native blue/green deployment swaps the roles of the
+# two target groups (the service's targetGroupArn becomes the former alternate and vice versa).
+# `pulumi up` must never revert any of them: sending the original blue/green pair back would point
+# ECS at the group that no longer serves production (hashicorp/terraform-provider-aws#45678).
+TARGET_GROUP_SWAP_PATHS = [
+    "loadBalancers[0].targetGroupArn",
+    "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+]
+SERVICE_IGNORE_CHANGES = ["taskDefinition", "desiredCount", *TARGET_GROUP_SWAP_PATHS]
 
 
 def deployment_configuration(args: ComputeArgs) -> aws.ecs.ServiceDeploymentConfigurationArgs:
