@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from components.kms import KeyPolicyContext, key_policy
 from tests.test_compute_helpers import (
     DATA_KEY,
     EGRESS,
@@ -189,6 +190,19 @@ def test_task_role_only_backend_dynamodb_actions_on_tables_and_indexes(staging):
     assert sts["Tables"]["Resource"] == TABLES + INDEXES
     assert set(sts["TableKey"]["Action"]) == {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
     assert sts["TableKey"]["Resource"] == DATA_KEY
+    # Same path as the data key policy allows (kms:ViaService dynamodb): no direct use of the key.
+    assert sts["TableKey"]["Condition"] == {"StringEquals": {"kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}}
+
+
+def test_task_role_key_path_matches_the_data_key_policy(staging):
+    policy = key_policy("data", KeyPolicyContext(account_id="123456789012", region="us-east-1"))
+    via = {
+        st["Condition"]["StringEquals"]["kms:ViaService"]
+        for st in policy["Statement"]
+        if st["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"} and "Condition" in st
+    }
+    task_key = {s["Sid"]: s for s in policy_doc(staging, "compute-task-policy")["Statement"]}["TableKey"]
+    assert task_key["Condition"]["StringEquals"]["kms:ViaService"] in via
 
 
 def test_task_roles_trust_ecs_tasks_of_this_account_only(staging):

@@ -126,7 +126,16 @@ def task_role(
             "Action": list(DYNAMODB_ACTIONS),
             "Resource": [*table_arns, *index_arns],
         },
-        {"Sid": "TableKey", "Effect": "Allow", "Action": list(DATA_KEY_ACTIONS), "Resource": data_key_arn},
+        {
+            # Only through DynamoDB, in this region: the data key's policy admits account principals
+            # solely with this kms:ViaService (components/kms.py), so both sides agree and the task
+            # cannot use the key directly (e.g. to decrypt exported data).
+            "Sid": "TableKey",
+            "Effect": "Allow",
+            "Action": list(DATA_KEY_ACTIONS),
+            "Resource": data_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{c.ctx.region}.amazonaws.com"}},
+        },
     ]
     if enable_execute_command:
         # ssmmessages:* channel actions support no resource-level permissions: "*" is required.
