@@ -16,8 +16,9 @@ Sources (AWS documentation): CloudWatch Logs "Encrypt log data in CloudWatch Log
 AWS KMS key policies for CloudTrail" (``GenerateDataKey*`` with ``kms:EncryptionContext:aws:cloudtrail:arn``
 and ``aws:SourceArn``, ``DescribeKey``); KMS developer guide "How Amazon DynamoDB uses AWS KMS"
 (ViaService dynamodb, CreateGrant, and ``dynamodb.amazonaws.com`` describing the key); SNS "Key
-management" and the CodeStar Notifications guide (service principals need GenerateDataKey*/Decrypt
-through ``sns.<region>.amazonaws.com``).
+management" (AWS-service event sources need GenerateDataKey*/Decrypt, conditioned on aws:SourceAccount and
+``kms:EncryptionContext:aws:sns:topicArn``); CloudTrail "Encrypting CloudTrail log files with AWS KMS keys"
+(a trail bucket with an S3 Bucket Key needs CloudTrail's GenerateDataKey without the CloudTrail context).
 
 The functions here are pure (strings in, dict out) so tests can read the exact policies.
 """
@@ -166,6 +167,18 @@ def _storage(c: KeyPolicyContext) -> list[dict[str, Any]]:
             },
         },
         {
+            # The trail bucket uses an S3 Bucket Key: S3 then asks KMS for the bucket key on the trail's
+            # behalf with the bucket ARN (aws:s3:arn) as encryption context, not aws:cloudtrail:arn, so the
+            # statement above does not match. CloudTrail guide: with a bucket key, cloudtrail.amazonaws.com
+            # needs GenerateDataKey and DescribeKey or the trail cannot be created or updated.
+            "Sid": "CloudTrailEncryptViaS3BucketKey",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": c.trail_arn, "kms:ViaService": c.via("s3")}},
+        },
+        {
             "Sid": "CloudTrailDescribeKey",
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
@@ -184,8 +197,15 @@ def _messaging(c: KeyPolicyContext) -> list[dict[str, Any]]:
             "Principal": {"Service": list(SNS_PUBLISHERS)},
             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
             "Resource": "*",
-            # They reach the key only through SNS, in this region.
-            "Condition": {"StringEquals": {"kms:ViaService": c.via("sns")}},
+            # The SNS guide's documented conditions for AWS-service event sources (aws:SourceAccount /
+            # aws:SourceArn plus the topic in the encryption context), not kms:ViaService: every
+            # publisher acts for a resource of this account, on a topic of this account and region.
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": c.account_id},
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:sns:topicArn": f"arn:{c.partition}:sns:{c.region}:{c.account_id}:*"
+                },
+            },
         },
         _via_service(c, "SNSUseForAccountPrincipals", "sns", ("kms:GenerateDataKey*", "kms:Decrypt")),
     ]

@@ -99,11 +99,25 @@ def test_dynamodb_and_ecr_may_create_grants_s3_may_not():
     assert data["DynamoDBDescribeKey"]["Action"] == ["kms:Describe*", "kms:Get*", "kms:List*"]
 
 
-def test_sns_publishers_reach_the_messaging_key_only_through_sns():
+def test_sns_publishers_use_the_messaging_key_only_for_this_accounts_topics():
+    # SNS guide, AWS-service event sources: aws:SourceAccount/SourceArn and the topic ARN in the
+    # encryption context (not kms:ViaService, which the SNS and CloudWatch guides do not document).
     st = _by_sid("messaging")["AwsServicesPublishToEncryptedTopics"]
     assert set(st["Principal"]["Service"]) == set(SNS_PUBLISHERS)
     assert st["Action"] == ["kms:GenerateDataKey*", "kms:Decrypt"]
-    assert st["Condition"] == {"StringEquals": {"kms:ViaService": "sns.us-east-1.amazonaws.com"}}
+    assert st["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCT},
+        "ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:us-east-1:{ACCT}:*"},
+    }
+
+
+def test_cloudtrail_may_use_the_trail_buckets_s3_bucket_key():
+    # The trail bucket has an S3 Bucket Key: S3 asks KMS with the bucket ARN as context, so CloudTrail
+    # needs GenerateDataKey without its own context condition (CloudTrail guide), still bound to the trail.
+    st = _by_sid("storage")["CloudTrailEncryptViaS3BucketKey"]
+    assert st["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert st["Action"] == "kms:GenerateDataKey*"
+    assert st["Condition"] == {"StringEquals": {"aws:SourceArn": TRAIL, "kms:ViaService": "s3.us-east-1.amazonaws.com"}}
 
 
 def test_storage_policy_requires_the_trail_arn_and_partition_is_respected():
