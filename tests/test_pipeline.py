@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.pipeline import PipelineArgs
@@ -86,6 +88,11 @@ def test_build_action_feeds_the_ecs_deploy_action_with_imagedefinitions():
     assert (build["category"], build["provider"]) == ("Build", "CodeBuild")
     assert build["inputArtifacts"] == action(r, "Source")["outputArtifacts"]
     assert build["configuration"]["ProjectName"].startswith("pipeline-build-")
+    # The image tag is the Source action's commit SHA, passed as a pipeline variable.
+    assert action(r, "Source")["namespace"] == "SourceVariables"
+    assert json.loads(build["configuration"]["EnvironmentVariables"]) == [
+        {"name": "COMMIT_ID", "value": "#{SourceVariables.CommitId}", "type": "PLAINTEXT"}
+    ]
     deploy = action(r, "Deploy")
     assert (deploy["category"], deploy["owner"], deploy["provider"], deploy["version"]) == (
         "Deploy",

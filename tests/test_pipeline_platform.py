@@ -106,7 +106,7 @@ def test_buildspec_is_yaml_version_0_2_and_builds_for_linux_arm64():
 def test_buildspec_logs_in_to_ecr_tags_with_the_commit_and_pushes():
     pre = " ".join(_commands("pre_build"))
     assert "aws ecr get-login-password" in pre and "docker login --username AWS --password-stdin" in pre
-    assert 'IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION}"' in pre
+    assert 'IMAGE_TAG="${COMMIT_ID}"' in pre
     assert '--tag "${REPOSITORY_URI}:${IMAGE_TAG}"' in " ".join(_commands("build"))
     assert 'docker push "${REPOSITORY_URI}:${IMAGE_TAG}"' in " ".join(_commands("post_build"))
     assert BUILDSPEC["artifacts"]["files"] == ["imagedefinitions.json"]
@@ -150,3 +150,15 @@ def test_the_project_embeds_the_buildspec_read_at_program_time(tmp_path):
     args = PipelineArgs(repository="acme/api", branch="main", buildspec_path=custom)
     r, _ = run_pipeline(config_for("staging"), args=args)
     assert r.inputs(PROJECT_TYPE)["source"]["buildspec"].endswith("# edited\n")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize(
+    ("commit_id", "ok"),
+    [("0123456789abcdef0123456789abcdef01234567", True), ("", False), ("main", False), ("0123abc", False)],
+)
+def test_buildspec_refuses_a_tag_that_is_not_the_commit_sha(tmp_path, commit_id, ok):
+    (check,) = [c for c in _commands("pre_build") if "COMMIT_ID" in c and "=~" in c]
+    env = {"PATH": "/usr/bin:/bin", "COMMIT_ID": commit_id}
+    done = subprocess.run(["bash", "-c", check], cwd=tmp_path, env=env, capture_output=True)
+    assert (done.returncode == 0) is ok

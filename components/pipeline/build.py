@@ -6,6 +6,7 @@ runs and embedded in the project, so a change to it is reviewed and previewed li
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from components.pipeline.source import SOURCE_ARTIFACT
+from components.pipeline.source import SOURCE_ARTIFACT, SOURCE_NAMESPACE
 
 BUILD_ARTIFACT = "image"
 BUILD_NAMESPACE = "BuildVariables"
@@ -46,6 +47,13 @@ def load_buildspec(path: Path, platform: str) -> str:
     return text
 
 
+# The commit the Source action fetched, as a pipeline variable (CodeStarSourceConnection output
+# variable CommitId, the full SHA-1). CODEBUILD_RESOLVED_SOURCE_VERSION under CodePipeline is only
+# "the source revision provided by CodePipeline" (CodeBuild Build.resolvedSourceVersion), so the
+# image tag is taken from the documented variable instead.
+COMMIT_ID_VARIABLE = f"#{{{SOURCE_NAMESPACE}.CommitId}}"
+
+
 def build_action(project_name: Any) -> dict[str, Any]:
     return {
         "name": "Build",
@@ -56,7 +64,12 @@ def build_action(project_name: Any) -> dict[str, Any]:
         "namespace": BUILD_NAMESPACE,
         "input_artifacts": [SOURCE_ARTIFACT],
         "output_artifacts": [BUILD_ARTIFACT],
-        "configuration": {"ProjectName": project_name},
+        "configuration": {
+            "ProjectName": project_name,
+            "EnvironmentVariables": json.dumps(
+                [{"name": "COMMIT_ID", "value": COMMIT_ID_VARIABLE, "type": "PLAINTEXT"}], separators=(",", ":")
+            ),
+        },
     }
 
 
