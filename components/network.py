@@ -144,7 +144,15 @@ class Network(Component):
                             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                             # The group and its streams (":*"), nothing else.
                             "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")],
-                        }
+                        },
+                        {
+                            # The VPC guide's flow-log role lists DescribeLogGroups; it cannot be scoped to one
+                            # group (it lists), so it gets this account's and region's groups, read-only.
+                            "Sid": "FindLogGroup",
+                            "Effect": "Allow",
+                            "Action": "logs:DescribeLogGroups",
+                            "Resource": ctx.arn("logs", "log-group:*"),
+                        },
                     ],
                 }
             ),

@@ -88,10 +88,13 @@ def test_flow_log_role_trusts_only_this_accounts_flow_logs_and_writes_only_its_g
         "StringEquals": {"aws:SourceAccount": ACCT},
         "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:us-east-1:{ACCT}:vpc-flow-log/*"},
     }
-    (st,) = json.loads(r.inputs("aws:iam/rolePolicy:RolePolicy", "network-flow-logs")["policy"])["Statement"]
+    st, find = json.loads(r.inputs("aws:iam/rolePolicy:RolePolicy", "network-flow-logs")["policy"])["Statement"]
     group = f"arn:aws:logs:us-east-1:{ACCT}:log-group:/aws/vpc/budgetbuddy-staging-flow-logs"
     assert st["Resource"] == [group, f"{group}:*"]
     assert st["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    # The VPC guide's flow-log role also lists DescribeLogGroups (a list call: account/region scope, read-only).
+    assert find["Action"] == "logs:DescribeLogGroups"
+    assert find["Resource"] == f"arn:aws:logs:us-east-1:{ACCT}:log-group:*"
 
 
 def test_flow_log_waits_for_its_role_policy(staging):
