@@ -220,6 +220,9 @@ class StackConfig(BaseModel):
 
     # --- cost -----------------------------------------------------------------------------
     monthly_budget_usd: float = Field(default=1000.0, gt=0, le=10_000_000, alias="monthlyBudgetUsd")
+    # Cost Explorer lists a tag key ~24 h after it first appears on a resource, and only the payer
+    # account may activate it: false for the first `pulumi up` of a new account or in a linked account.
+    activate_cost_allocation_tags: bool = Field(default=True, alias="activateCostAllocationTags")
 
     # --- CI/CD ----------------------------------------------------------------------------
     github_repository: str = Field(

@@ -431,6 +431,16 @@ def test_cost_allocation_tags_activated_and_retained(staging):
     assert all(t["inputs"]["status"] == "Active" and t["retainOnDelete"] for t in tags)
 
 
+def test_cost_allocation_tag_activation_can_wait_for_cost_explorer():
+    # Activating a tag key Cost Explorer has not seen yet fails the update (hashicorp/terraform-provider-aws
+    # #29068); a new account's first deploy sets activateCostAllocationTags=false, the budget stays.
+    r = _run(activateCostAllocationTags=False)
+    assert r.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") == []
+    assert r.inputs("aws:budgets/budget:Budget")["costFilters"][0]["name"] == "TagKeyValue"
+    with pytest.raises(ConfigError, match="activateCostAllocationTags"):
+        parse_stack_config("staging", {"activateCostAllocationTags": "maybe", "certificateArn": CERT})
+
+
 # ---- outputs, policies, config errors -------------------------------------------------------------
 
 

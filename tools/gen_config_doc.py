@@ -94,6 +94,11 @@ ABOUT: dict[str, tuple[str, str]] = {
     "domainName": ("Domain to issue a DNS-validated certificate for (with hostedZoneId)", "ALB (TLS)"),
     "hostedZoneId": ("Route 53 zone for the certificate's validation records", "ALB (TLS)"),
     "monthlyBudgetUsd": ("Monthly cost budget (USD)", "Budget Alerts: 80% and 100% thresholds"),
+    "activateCostAllocationTags": (
+        "Activate the Environment/Service/Team cost allocation tags (false on a new account's first "
+        "deploy: Cost Explorer lists a tag ~24 h after first use; payer account only)",
+        "Cost Allocation Tags: Environment, Service, Team",
+    ),
     "githubRepository": ("Application repository `owner/name`", "CodePipeline: CI/CD automation"),
     "githubBranch": ("Branch the pipeline builds", "CodePipeline"),
     "codestarConnectionArn": ("Existing CodeStar connection (else the stack creates one)", "CodePipeline"),

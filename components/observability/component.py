@@ -40,7 +40,9 @@ class ObservabilityArgs:
     log_retention_days: config ``logRetentionDays`` for log groups this component creates.
     log_archive_expiration_days: config ``logArchiveExpirationDays``.
     thresholds: alarm thresholds (runbook "Key Metrics").
-    activate_cost_allocation_tags: activate Environment/Service/Team (account-wide; default True).
+    activate_cost_allocation_tags: config ``activateCostAllocationTags`` (account-wide; default True).
+        Cost Explorer can activate a tag key only once it has seen it (~24 h after first use) and only
+        in the payer account; activating an unseen key fails the update.
     """
 
     environment: str
@@ -65,6 +67,7 @@ class ObservabilityArgs:
             monthly_budget_usd=cfg.monthly_budget_usd,
             log_retention_days=cfg.log_retention_days,
             log_archive_expiration_days=cfg.log_archive_expiration_days,
+            activate_cost_allocation_tags=cfg.activate_cost_allocation_tags,
         )
 
     @property
