@@ -286,6 +286,8 @@ def test_three_dashboards_named_for_the_environment(stack, prefix, staging, prod
         assert body["widgets"]
         for w in body["widgets"]:
             assert w["x"] + w["width"] <= 24 and w["type"] in {"metric", "alarm", "log", "text"}
+        # No empty labels: the SEARCH expression names its own series (one label would name them all).
+        assert '"label": ""' not in json.dumps(body)
 
 
 def test_application_dashboard_points_only_at_this_stack(production):

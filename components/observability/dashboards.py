@@ -55,7 +55,11 @@ class Expression:
     id: str
 
     def to_json(self) -> list[Any]:
-        return [{"expression": self.expression, "label": self.label, "id": self.id}]
+        # No label: a SEARCH expression then names each series it returns (one label would name them all).
+        opts = {"expression": self.expression, "id": self.id}
+        if self.label:
+            opts["label"] = self.label
+        return [opts]
 
 
 @dataclass(frozen=True)
