@@ -126,7 +126,11 @@ def _logs(c: KeyPolicyContext) -> list[dict[str, Any]]:
                     )
                 }
             },
-        }
+        },
+        # CloudWatch Logs guide: "CloudWatch Logs now supports kms:ViaService which allows logs to make AWS
+        # KMS calls on your behalf. You should add this to your roles which call CloudWatch Logs in either
+        # your Key Policy or in IAM." Principals of this account, only through CloudWatch Logs.
+        _via_service(c, "LogsUseForAccountPrincipals", "logs"),
     ]
 
 

@@ -57,7 +57,7 @@ def test_account_principals_use_keys_only_through_their_services():
         "data": {"dynamodb", "backup"},
         "storage": {"s3", "ecr"},
         "messaging": {"sns"},
-        "logs": set(),
+        "logs": {"logs"},  # CloudWatch Logs calls KMS on the caller's behalf (kms:ViaService, Logs guide)
     }
     for purpose, services in expected.items():
         via = {
