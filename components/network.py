@@ -68,6 +68,20 @@ class Network(Component):
         super().__init__("budgetbuddy:network:Network", name, ctx, opts)
         self.args = args
         self.cidr_block = args.cidr_block
+        # The stack owns the NAT gateways' Elastic IPs (awsx would create them hidden): their addresses
+        # are the VPC's stable egress identity, which the ALB's test listener admits and partners can
+        # allowlist. awsx requires one per NAT gateway: one per AZ, or one for a single gateway.
+        nat_count = args.az_count if args.nat_strategy == "OnePerAz" else 1
+        self.nat_eips = [
+            aws.ec2.Eip(
+                self.child_name(f"nat-{i + 1}"),
+                domain="vpc",
+                tags=self.tags_with(Name=self.naming.resource(f"nat-{i + 1}")),
+                opts=self.opts(),
+            )
+            for i in range(nat_count)
+        ]
+        self.nat_public_ips: list[pulumi.Output[str]] = [eip.public_ip for eip in self.nat_eips]
         self.vpc = awsx.ec2.Vpc(
             self.child_name("vpc"),
             cidr_block=args.cidr_block,
@@ -77,7 +91,10 @@ class Network(Component):
                 awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC),
                 awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE),
             ],
-            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(strategy=awsx.ec2.NatGatewayStrategy(args.nat_strategy)),
+            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(
+                strategy=awsx.ec2.NatGatewayStrategy(args.nat_strategy),
+                elastic_ip_allocation_ids=[eip.allocation_id for eip in self.nat_eips],
+            ),
             enable_dns_hostnames=True,  # interface endpoints and ECS service discovery need DNS
             enable_dns_support=True,
             tags=self.tags_with(Name=self.naming.resource("vpc")),
@@ -196,4 +213,5 @@ class Network(Component):
             "vpcId": self.vpc_id,
             "publicSubnetIds": self.public_subnet_ids,
             "privateSubnetIds": self.private_subnet_ids,
+            "natPublicIps": self.nat_public_ips,
         }

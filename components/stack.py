@@ -56,7 +56,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             vpc_id=network.vpc_id,
             public_subnet_ids=network.public_subnet_ids,
             private_subnet_ids=network.private_subnet_ids,
-            vpc_cidr=network.cidr_block,
+            test_listener_cidrs=[pulumi.Output.concat(ip, "/32") for ip in network.nat_public_ips],
             logs_key_arn=security.keys.logs.arn,
             storage_key_arn=security.keys.storage.arn,
             data_key_arn=security.keys.data.arn,

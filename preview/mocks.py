@@ -171,6 +171,10 @@ class PlatformMocks(pulumi.runtime.Mocks):
         elif t == "aws:ec2/vpcEndpoint:VpcEndpoint":
             rid = f"vpce-{_hex(seed, 17)}"
             state["prefixListId"] = f"pl-{_hex(seed, 8)}"
+        elif t == "aws:ec2/eip:Eip":
+            rid = f"eipalloc-{_hex(seed, 17)}"
+            # Documentation range (RFC 5737 TEST-NET-3): looks like an address, routes nowhere.
+            state.update(allocationId=rid, publicIp=f"203.0.113.{int(_hex(seed, 2), 16) % 254 + 1}", domain="vpc")
         elif t == "aws:guardduty/detector:Detector":
             rid = _hex(seed, 32)
         elif t == "aws:appautoscaling/target:Target":

@@ -17,7 +17,7 @@ LOGS_KEY, STORAGE_KEY, DATA_KEY = KEY + "logs-key", KEY + "storage-key", KEY + "
 TABLES = [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/BudgetBuddy-Users"]
 INDEXES = [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/BudgetBuddy-Users/index/EmailIndex"]
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:budgetbuddy-alarms"
-VPC_CIDR = "10.1.0.0/16"
+NAT_EGRESS = ["203.0.113.10/32", "203.0.113.11/32"]  # the NAT gateways' public addresses
 PUBLIC = ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"]
 PRIVATE = ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"]
 
@@ -25,7 +25,7 @@ INPUTS = ComputeInputs(
     vpc_id="vpc-0123456789abcdef0",
     public_subnet_ids=PUBLIC,
     private_subnet_ids=PRIVATE,
-    vpc_cidr=VPC_CIDR,
+    test_listener_cidrs=NAT_EGRESS,
     logs_key_arn=LOGS_KEY,
     storage_key_arn=STORAGE_KEY,
     data_key_arn=DATA_KEY,

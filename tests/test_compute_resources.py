@@ -14,6 +14,7 @@ from tests.test_compute_helpers import (
     INGRESS,
     LISTENER,
     LOGS_KEY,
+    NAT_EGRESS,
     PRIVATE,
     PUBLIC,
     ROLE,
@@ -21,7 +22,6 @@ from tests.test_compute_helpers import (
     STORAGE_KEY,
     TABLES,
     TASK_DEF,
-    VPC_CIDR,
     by_name,
     container,
     policy_doc,
@@ -261,7 +261,7 @@ def test_security_groups_admit_only_what_is_needed(staging):
     assert ingress == {
         (alb_sg, 443, 443, "0.0.0.0/0", None),
         (alb_sg, 80, 80, "0.0.0.0/0", None),
-        (alb_sg, 8443, 8443, VPC_CIDR, None),
+        *((alb_sg, 8443, 8443, cidr, None) for cidr in NAT_EGRESS),
         (task_sg, 8080, 8080, None, alb_sg),
     }
     egress = {(e["securityGroupId"], e["fromPort"], e.get("cidrIpv4"), e.get("referencedSecurityGroupId"))

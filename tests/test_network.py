@@ -46,7 +46,7 @@ def production():
 def test_awsx_vpc_inputs_per_stack(stack, strategy, request):
     r, _ = request.getfixturevalue(stack)
     vpc = r.inputs(VPC)
-    assert vpc["natGateways"] == {"strategy": strategy}
+    assert vpc["natGateways"]["strategy"] == strategy
     assert vpc["numberOfAvailabilityZones"] == 3
     assert vpc["cidrBlock"] == STACK_VALUES[stack]["vpcCidr"]
     assert vpc["subnetSpecs"] == [{"type": "Public"}, {"type": "Private"}]
@@ -131,7 +131,7 @@ def test_production_names(production):
 
 def test_stack_outputs(staging):
     _, holder = staging
-    assert set(holder["network"].stack_outputs()) == {"vpcId", "publicSubnetIds", "privateSubnetIds"}
+    assert set(holder["network"].stack_outputs()) == {"vpcId", "publicSubnetIds", "privateSubnetIds", "natPublicIps"}
     assert holder["network"].cidr_block == "10.1.0.0/16"
 
 
@@ -163,3 +163,14 @@ def test_args_validation():
         NetworkArgs(az_count=1)
     args = NetworkArgs.from_config(config_for("production", auditLogRetentionDays=731))
     assert args.flow_log_retention_days == 731 and args.nat_strategy == "OnePerAz"
+
+
+@pytest.mark.parametrize(("stack", "count"), [("production", 3), ("staging", 1)])
+def test_the_stack_owns_one_elastic_ip_per_nat_gateway(stack, count, request):
+    r, holder = request.getfixturevalue(stack)
+    eips = r.of_type("aws:ec2/eip:Eip")
+    assert len(eips) == count and all(e["inputs"]["domain"] == "vpc" for e in eips)
+    assert all(e["inputs"]["tags"]["Environment"] == stack for e in eips)
+    # awsx gets exactly these allocations, so its NAT gateways use the addresses the stack exports.
+    assert len(r.inputs(VPC)["natGateways"]["elasticIpAllocationIds"]) == count
+    assert len(holder["network"].nat_public_ips) == count

@@ -121,3 +121,16 @@ def test_children_are_parented_to_their_component():
         for res in orphans
     )
     assert all(not res["custom"] for res in r.resources if res["name"] in orphans)
+
+
+@pytest.mark.parametrize(("name", "gateways"), [("production", 3), ("staging", 1)])
+def test_test_listener_admits_exactly_the_nat_egress_addresses(name, gateways):
+    r = stack(name)
+    nat_ips = {f"{ip}/32" for ip in r.outputs["natPublicIps"]}
+    assert len(nat_ips) == gateways
+    test_rules = [
+        i
+        for i in r.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if i["inputs"]["fromPort"] == 8443
+    ]
+    assert {i["inputs"]["cidrIpv4"] for i in test_rules} == nat_ips

@@ -142,7 +142,9 @@ class ComputeArgs:
 class ComputeInputs:
     """Outputs of upstream components (literal strings in tests).
 
-    vpc_id, public_subnet_ids (ALB), private_subnet_ids (tasks), vpc_cidr (test listener source);
+    vpc_id, public_subnet_ids (ALB), private_subnet_ids (tasks); test_listener_cidrs (who may reach the
+    blue/green test listener: the NAT gateways' public /32s, since clients inside the VPC reach the
+    internet-facing ALB through NAT);
     logs_key_arn (CloudWatch Logs CMK), storage_key_arn (ECR CMK), data_key_arn (DynamoDB CMK);
     log_bucket_name (ALB access logs, prefix "alb"); table_arns / index_arns (task role scope);
     alarm_topic_arn (actions of the deployment alarms).
@@ -151,7 +153,7 @@ class ComputeInputs:
     vpc_id: pulumi.Input[str]
     public_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
-    vpc_cidr: pulumi.Input[str]
+    test_listener_cidrs: Sequence[pulumi.Input[str]]
     logs_key_arn: pulumi.Input[str]
     storage_key_arn: pulumi.Input[str]
     data_key_arn: pulumi.Input[str]

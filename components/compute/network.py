@@ -68,13 +68,18 @@ def build_security_groups(c: Component, args: ComputeArgs, inputs: ComputeInputs
     rules = (
         ingress("alb-in-https", alb, 443, "HTTPS from the internet", cidr_ipv4=ANYWHERE),
         ingress("alb-in-http", alb, 80, "HTTP from the internet (redirected to HTTPS)", cidr_ipv4=ANYWHERE),
-        # The blue/green test listener is for checks from inside the VPC (pipeline, bastion), never public.
-        ingress(
-            "alb-in-test",
-            alb,
-            args.test_listener_port,
-            "Blue/green test listener from the VPC",
-            cidr_ipv4=inputs.vpc_cidr,
+        # The blue/green test listener is for checks from inside the VPC (pipeline, lifecycle hooks,
+        # bastion), never public. The ALB is internet-facing, so those clients arrive from the NAT
+        # gateways' public addresses, not from the VPC CIDR: admit exactly those.
+        *(
+            ingress(
+                f"alb-in-test-{i + 1}",
+                alb,
+                args.test_listener_port,
+                "Blue/green test listener from the VPC's NAT egress",
+                cidr_ipv4=cidr,
+            )
+            for i, cidr in enumerate(inputs.test_listener_cidrs)
         ),
         egress("alb-out-tasks", alb, port, "To the backend tasks", referenced_security_group_id=task.id),
         ingress("task-in-alb", task, port, "From the ALB only", referenced_security_group_id=alb.id),
