@@ -39,6 +39,15 @@ class Result:
     def inputs(self, type_: str, name: str | None = None) -> dict[str, Any]:
         return self.one(type_, name)["inputs"]
 
+    def sources(self, type_: str, name: str | None, prop: str) -> set[str]:
+        """``type::name`` of the resources one input was computed from (the engine's property dependencies):
+        tells which key, bucket or role an ARN came from, where the mock's ARN format alone cannot."""
+        found = set()
+        for urn in self.one(type_, name)["propertyDependencies"].get(prop, []):
+            qualified, res_name = urn.split("::")[-2:]
+            found.add(f"{qualified.rsplit('$', 1)[-1]}::{res_name}")
+        return found
+
     def custom(self) -> Iterator[dict[str, Any]]:
         return (r for r in self.resources if r["custom"])
 

@@ -76,7 +76,10 @@ def test_trail_settings(staging):
     assert t["name"] == "budgetbuddy-staging-trail"
     assert t["isMultiRegionTrail"] is True and t["includeGlobalServiceEvents"] is True
     assert t["enableLogFileValidation"] is True and t["enableLogging"] is True
-    assert t["kmsKeyId"].startswith(f"arn:aws:kms:us-east-1:{ACCT}:key/")
+    # The mock's ARNs look alike for every key: which key, bucket and role is what the program sent.
+    assert staging.sources(TRAIL, None, "kmsKeyId") == {f"{KEY}::security-storage-key"}
+    assert staging.sources(TRAIL, None, "s3BucketName") == {f"{BUCKET}::security-trail"}
+    assert staging.sources(TRAIL, None, "cloudWatchLogsRoleArn") == {"aws:iam/role:Role::security-trail-to-logs"}
     assert t["cloudWatchLogsGroupArn"] == (
         f"arn:aws:logs:us-east-1:{ACCT}:log-group:/aws/cloudtrail/budgetbuddy-staging-trail:*"
     )
@@ -87,7 +90,8 @@ def test_trail_settings(staging):
 
 def test_trail_log_group_and_delivery_role(staging):
     g = staging.inputs(LOG_GROUP, "security-trail")
-    assert g["retentionInDays"] == 365 and g["kmsKeyId"].startswith("arn:aws:kms:")
+    assert g["retentionInDays"] == 365
+    assert staging.sources(LOG_GROUP, "security-trail", "kmsKeyId") == {f"{KEY}::security-logs-key"}
     assert g["tags"]["LogClass"] == "audit"
     trust = json.loads(staging.inputs("aws:iam/role:Role", "security-trail-to-logs")["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
@@ -144,10 +148,11 @@ def test_trail_bucket_admits_only_this_trail(staging):
     sse = staging.inputs(
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "security-trail"
     )["rules"][0]["applyServerSideEncryptionByDefault"]
-    assert sse["sseAlgorithm"] == "aws:kms" and sse["kmsMasterKeyId"].startswith("arn:aws:kms:")
-    assert staging.inputs("aws:s3/bucketLogging:BucketLogging", "security-trail")["targetBucket"].startswith(
-        "security-logs-"
-    )
+    assert sse["sseAlgorithm"] == "aws:kms"
+    sse_type = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    assert staging.sources(sse_type, "security-trail", "rules") == {f"{KEY}::security-storage-key"}
+    logging = "aws:s3/bucketLogging:BucketLogging"
+    assert staging.sources(logging, "security-trail", "targetBucket") == {f"{BUCKET}::security-logs"}
 
 
 def test_audit_objects_are_archived_then_expire_at_audit_retention(staging):
