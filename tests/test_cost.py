@@ -89,7 +89,6 @@ def test_two_arm_tasks_cost_exactly_the_price_table_figure() -> None:
     assert mem.quantity == 2 * 2 * 730 and mem.unit_price == P.fargate_arm_gb_hour
     expected = 2 * 730 * (1 * 0.03238 + 2 * 0.00356)
     assert compute_total(report) == pytest.approx(expected)  # $57.67
-    assert round(expected, 2) == 57.67
     assert "minCapacity" in vcpu.assumption and "4 at maxCapacity" in vcpu.assumption
 
 
@@ -125,8 +124,21 @@ def test_spot_share_on_arm64_is_priced_as_spot_on_platform_1_4() -> None:
 
 
 def test_spot_share_on_arm64_before_platform_1_4_is_a_warning_and_priced_on_demand() -> None:
-    assert not fargate.spot_supported(fargate.ARM64, "1.3.0")
-    assert fargate.spot_supported(fargate.X86_64, "1.3.0")
+    strategies = [{"capacityProvider": "FARGATE", "base": 1.0, "weight": 1.0},
+                  {"capacityProvider": "FARGATE_SPOT", "weight": 3.0}]  # fmt: skip
+    stack = service_stack(strategies=strategies)
+    stack[1]["inputs"]["platformVersion"] = "1.3.0"
+    report = cost.estimate(stack, "staging", NO_FREE)
+    (warning,) = report.warnings
+    assert "ARM64" in warning and "1.3.0" in warning and "on-demand" in warning
+    # Both tasks at the ARM64 on-demand rate: 2 x 730 h x (1 vCPU + 2 GB), no Spot line.
+    assert compute_total(report) == pytest.approx(2 * 730 * (0.03238 + 2 * 0.00356))
+    assert not any("Spot" in i.item for i in compute_items(report))
+    # X86_64 Spot has run on platform 1.3.0 all along: no warning, Spot priced.
+    x86 = service_stack(arch="X86_64", strategies=strategies)
+    x86[1]["inputs"]["platformVersion"] = "1.3.0"
+    x86_report = cost.estimate(x86, "staging", NO_FREE)
+    assert not x86_report.warnings and any("Spot" in i.item for i in compute_items(x86_report))
 
 
 def test_split_tasks_places_base_first_then_weights() -> None:
@@ -471,8 +483,7 @@ def test_real_program_recording_is_fully_classified(stack: str) -> None:
     report = cost.estimate(resources, stack)
     assert not report.not_modeled, report.not_modeled
     assert not [w for w in report.warnings if "not priced" in w]
-    types = {i.resource_type for i in report.items}
-    if "aws:ecs/service:Service" in {r["type"] for r in resources}:
-        assert "aws:ecs/service:Service" in types
-    if any(r["type"] == "aws:budgets/budget:Budget" for r in resources):
-        assert report.budget_percent is not None
+    # Both stacks run the Fargate service and carry a budget: both must be priced and compared.
+    assert "aws:ecs/service:Service" in {i.resource_type for i in report.items}
+    assert report.budget is not None and report.budget.amount == {"staging": 1000.0, "production": 5000.0}[stack]
+    assert report.budget_percent == pytest.approx(report.total / report.budget.amount * 100)

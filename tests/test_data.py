@@ -219,7 +219,7 @@ def test_dr_region_adds_replicas_a_dr_key_vault_and_copy_actions():
     services = {st["Condition"]["StringEquals"]["kms:ViaService"] for st in policy["Statement"] if "Condition" in st}
     assert services == {"dynamodb.us-west-2.amazonaws.com", "backup.us-west-2.amazonaws.com"}
     assert all("kms:*" not in st["Action"] for st in policy["Statement"])
-    assert dr_vault["inputs"]["kmsKeyArn"].startswith("arn:aws:kms:") and dr_vault["inputs"]["kmsKeyArn"] != KEY
+    assert r.sources(VAULT, "data-dr-vault", "kmsKeyArn") == {"aws:kms/key:Key::data-dr-key"}
     for t in r.of_type(TABLE):
         (replica,) = t["inputs"]["replicas"]
         assert replica["regionName"] == "us-west-2"
