@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,8 +37,9 @@ def test_defaults_are_the_runbook_numbers():
 
 def test_config_is_immutable():
     cfg = parse_stack_config("staging", BASE)
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         cfg.min_capacity = 9  # type: ignore[misc]
+    assert cfg.min_capacity == 2
 
 
 def test_strings_as_pulumi_config_set_stores_them_are_parsed():
