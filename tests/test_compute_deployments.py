@@ -77,12 +77,6 @@ def test_listener_rules_forward_all_paths_and_pulumi_ignores_the_weights(staging
         assert rule["ignoreChanges"] == ["actions"]
 
 
-def test_test_listener_never_routes_to_the_production_group(staging):
-    blue, _ = staging.outputs["targetGroupArns"]
-    test_rule = by_name(staging, RULE)["compute-test-rule"]
-    assert blue not in [tg["arn"] for tg in test_rule["actions"][0]["forward"]["targetGroups"]]
-
-
 def test_pulumi_does_not_fight_the_deploy_system(staging):
     """taskDefinition (pipeline), desiredCount (autoscaling) and the target-group pair, which ECS
     swaps after every blue/green deployment: re-sending the original pair would point ECS at the

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from components.kms import KeyPolicyContext, key_policy
+from tests.harness import CERT
 from tests.test_compute_helpers import (
     DATA_KEY,
     EGRESS,
@@ -102,7 +103,7 @@ def test_task_definition_platform_and_size():
     assert td["family"] == "budgetbuddy-staging-backend"
 
 
-def test_container_is_hardened_and_configured(production):
+def test_container_is_hardened_and_configured():
     r = run_compute("production", imageTag="v1.2.3", containerPort=9090, healthCheckPath="/healthz")
     c = container(r)
     repo_url = r.outputs["ecrRepositoryUrl"]
@@ -254,6 +255,8 @@ def test_alb_settings(stack, protection):
 def test_security_groups_admit_only_what_is_needed(staging):
     out = staging.outputs
     alb_sg, task_sg = out["albSecurityGroupId"], out["taskSecurityGroupId"]
+    # The rules below are keyed by group: the ALB must sit in the ALB group for them to mean anything.
+    assert staging.inputs("aws:lb/loadBalancer:LoadBalancer")["securityGroups"] == [alb_sg]
     for sg in staging.of_type("aws:ec2/securityGroup:SecurityGroup"):
         assert not sg["inputs"].get("ingress") and not sg["inputs"].get("egress")  # rules are standalone
     ingress = {(i["securityGroupId"], i["fromPort"], i["toPort"], i.get("cidrIpv4"), i.get("referencedSecurityGroupId"))
@@ -289,7 +292,7 @@ def test_listeners_https_tls13_http_redirect_and_vpc_only_test_listener():
     for port in (443, 8443):
         assert ls[port]["protocol"] == "HTTPS"
         assert ls[port]["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-        assert ls[port]["certificateArn"].startswith("arn:aws:acm:us-east-1:123456789012:certificate/")
+        assert ls[port]["certificateArn"] == CERT  # the certificate the stack config names
     (redirect,) = ls[80]["defaultActions"]
     assert redirect["type"] == "redirect"
     assert redirect["redirect"] == {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}

@@ -39,10 +39,11 @@ def test_compute_is_wired_with_upstream_outputs(stack):
     tables = next(s for s in task_policy["Statement"] if s["Sid"] == "Tables")["Resource"]
     assert set(out["tableArns"]) <= set(tables)
     assert any("/index/" in a for a in tables)
-    # Deployment alarms notify the alerting topic.
-    for alarm in r.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
-        if alarm["inputs"]["name"] in out["deploymentAlarmNames"]:
-            assert alarm["inputs"]["alarmActions"] == [out["alarmTopicArn"]]
+    # Deployment alarms notify the alerting topic (every one of them is registered, none skipped).
+    alarms = {a["inputs"]["name"]: a["inputs"] for a in r.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert len(out["deploymentAlarmNames"]) == 3 and set(out["deploymentAlarmNames"]) <= set(alarms)
+    for name in out["deploymentAlarmNames"]:
+        assert alarms[name]["alarmActions"] == [out["alarmTopicArn"]]
 
 
 def test_stack_capacity_and_strategy(stack):
