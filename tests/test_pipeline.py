@@ -61,6 +61,8 @@ def test_source_uses_a_created_github_connection_pending_until_approved():
     assert cfg["FullRepositoryId"] == "acme/api" and cfg["BranchName"] == "develop"
     assert cfg["OutputArtifactFormat"] == "CODE_ZIP"
     assert cfg["ConnectionArn"].startswith("arn:aws:codestar-connections:us-east-1:123456789012:connection/")
+    # The ARN is the created connection's (the mock's ARN shape alone would not tell).
+    assert f"{CONNECTION_TYPE}::pipeline-github" in r.sources(PIPELINE_TYPE, None, "stages")
     assert held["component"].connection is not None
     # V2 trigger: pushes to the configured branch only.
     (trigger,) = r.inputs(PIPELINE_TYPE)["triggers"]
@@ -133,9 +135,10 @@ def test_build_project_runs_the_repository_buildspec_on_an_arm_image():
 
 
 def test_artifact_store_is_a_secure_bucket_with_the_storage_key_and_expiry():
-    r, held = run_pipeline(config_for("staging", artifactExpirationDays=14))
+    r, _ = run_pipeline(config_for("staging", artifactExpirationDays=14))
     (store,) = r.inputs(PIPELINE_TYPE)["artifactStores"]
     assert store["type"] == "S3" and store["location"].startswith("pipeline-artifacts-")
+    assert r.sources(PIPELINE_TYPE, None, "artifactStores") == {"aws:s3/bucket:Bucket::pipeline-artifacts"}
     assert store["encryptionKey"] == {"id": INPUTS.storage_key_arn, "type": "KMS"}
     sse = r.inputs("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == INPUTS.storage_key_arn
@@ -144,7 +147,6 @@ def test_artifact_store_is_a_secure_bucket_with_the_storage_key_and_expiry():
     assert r.inputs("aws:s3/bucketLogging:BucketLogging")["targetBucket"] == INPUTS.log_bucket_name
     pab = r.inputs("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
     assert all(pab[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls"))
-    assert held["component"].artifact_bucket.bucket is not None
 
 
 @pytest.mark.parametrize(("stack", "protected"), [("production", True), ("staging", False)])
@@ -163,6 +165,7 @@ def test_build_logs_go_to_an_encrypted_log_group_with_retention():
     logs = r.inputs(PROJECT_TYPE)["logsConfig"]
     assert logs["cloudwatchLogs"]["status"] == "ENABLED"
     assert logs["cloudwatchLogs"]["groupName"].startswith("pipeline-build-logs-")
+    assert r.sources(PROJECT_TYPE, None, "logsConfig") == {f"{LOG_GROUP_TYPE}::pipeline-build-logs"}
 
 
 # --- 5. notifications ---------------------------------------------------------------------------

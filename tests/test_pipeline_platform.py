@@ -59,7 +59,7 @@ def test_an_architecture_known_only_later_is_still_checked():
         run_pipeline(inputs=with_inputs(task_cpu_architecture=pulumi.Output.from_input("X86_64")))
 
 
-def test_an_x86_build_for_an_x86_task_definition_is_consistent():
+def test_an_x86_build_is_refused_while_the_repository_buildspec_builds_arm64():
     x86 = PLATFORMS["X86_64"]
     args = PipelineArgs(
         repository="acme/api",
