@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from components.base import StackContext
@@ -33,12 +35,13 @@ def test_every_rule_is_applied():
     assert rule["status"] == "Enabled" and rule["expiration"]["days"] == 90
     assert rule["transitions"] == [{"days": 30, "storageClass": "GLACIER"}]
     assert r.inputs("aws:s3/bucketLogging:BucketLogging")["targetBucket"] == "logs"
-    import json
-
     policy = json.loads(r.inputs("aws:s3/bucketPolicy:BucketPolicy")["policy"])
     deny = policy["Statement"][0]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert deny["Resource"][0].startswith("arn:aws:s3:::artifacts-")
+    assert deny["Principal"] == "*" and deny["Action"] == "s3:*"
+    # Both the bucket and its objects: a deny on the bucket ARN alone leaves object requests open.
+    bucket_arn, objects = deny["Resource"]
+    assert bucket_arn.startswith("arn:aws:s3:::artifacts-") and objects == f"{bucket_arn}/*"
 
 
 def test_log_bucket_does_not_log_to_itself_and_needs_a_reason_for_sse_s3():

@@ -12,6 +12,7 @@ from tests.harness import config_for, run_component
 ACCT = "123456789012"
 KEY = f"arn:aws:kms:us-east-1:{ACCT}:key/11111111-2222-3333-4444-555555555555"
 VPC = "awsx:ec2:Vpc"
+THE_VPC = f"{VPC}::network-vpc"  # what a vpcId input must come from (every mock VPC id looks alike)
 FLOW_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 # What each real stack file sets (Pulumi.<stack>.yaml).
@@ -64,7 +65,7 @@ def test_no_awsx_or_open_security_groups(staging):
 def test_default_security_group_has_no_rules(staging):
     r, _ = staging
     sg = r.inputs("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
-    assert sg["vpcId"].startswith("vpc-")
+    assert r.sources("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", None, "vpcId") == {THE_VPC}
     assert not sg.get("ingress") and not sg.get("egress")
 
 
@@ -73,7 +74,7 @@ def test_flow_log_captures_all_traffic_to_an_encrypted_group(staging):
     fl = r.inputs("aws:ec2/flowLog:FlowLog")
     group = r.inputs(FLOW_GROUP, "network-flow-logs")
     assert fl["trafficType"] == "ALL" and fl["logDestinationType"] == "cloud-watch-logs"
-    assert fl["vpcId"].startswith("vpc-")
+    assert r.sources("aws:ec2/flowLog:FlowLog", None, "vpcId") == {THE_VPC}
     assert fl["logDestination"] == f"arn:aws:logs:us-east-1:{ACCT}:log-group:/aws/vpc/budgetbuddy-staging-flow-logs"
     assert fl["iamRoleArn"].startswith(f"arn:aws:iam::{ACCT}:role/network-flow-logs")
     assert group["kmsKeyId"] == KEY and group["retentionInDays"] == 365
@@ -109,8 +110,10 @@ def test_gateway_endpoints_on_private_route_tables(staging):
     r, _ = staging
     endpoints = {e["inputs"]["serviceName"]: e["inputs"] for e in r.of_type(ENDPOINT)}
     assert set(endpoints) == {"com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.dynamodb"}
+    for e in r.of_type(ENDPOINT):
+        assert r.sources(ENDPOINT, e["name"], "vpcId") == {THE_VPC}
     for ep in endpoints.values():
-        assert ep["vpcEndpointType"] == "Gateway" and ep["vpcId"].startswith("vpc-")
+        assert ep["vpcEndpointType"] == "Gateway"
         # The mock answers the SubnetType=Private route-table lookup with three ids.
         assert len(ep["routeTableIds"]) == 3 and all(t.startswith("rtb-") for t in ep["routeTableIds"])
         assert ep["tags"]["Service"] == "budgetbuddy"
