@@ -394,6 +394,12 @@ def test_subscription_to_firehose_to_s3_with_scoped_roles(staging):
     assert sub["logGroup"] == "/aws/ecs/budgetbuddy-staging-cluster" and sub["filterPattern"] == ""
     stream_arn = sub["destinationArn"]
     assert stream_arn.startswith("arn:aws:firehose:us-east-1:123456789012:deliverystream/")
+    # The subscription delivers to this stream, through the role logs.amazonaws.com may assume.
+    sub_type = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+    assert staging.sources(sub_type, None, "destinationArn") == {
+        "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream::observability-log-archive-stream"
+    }
+    assert staging.sources(sub_type, None, "roleArn") == {"aws:iam/role:Role::observability-log-archive-subscription"}
 
     roles = {r["name"]: r["inputs"] for r in staging.of_type("aws:iam/role:Role")}
     trust = json.loads(roles["observability-log-archive-subscription"]["assumeRolePolicy"])["Statement"][0]
