@@ -46,6 +46,22 @@ def add_ingress(cidr: str, port: int, group: str = "task-sg", proto: str = "tcp"
 
 
 TLS_DENY_MISSING = policy_doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})
+_ARTIFACTS = "arn:aws:s3:::budgetbuddy-{stack}-artifacts"
+
+
+def tls_deny(principal: Any = "*", objects: bool = True, bucket: bool = True) -> Callable[[Resources], Resources]:
+    """The artifacts bucket's TLS-only Deny, narrowed in one way."""
+
+    def mutate(b: Resources) -> Resources:
+        arn = _ARTIFACTS.format(stack=b[0]["urn"].split(":")[2])
+        resources = [arn] * bucket + [f"{arn}/*"] * objects
+        doc = policy_doc({"Effect": "Deny", "Principal": principal, "Action": "s3:*", "Resource": resources,
+                          "Condition": {"Bool": {"aws:SecureTransport": "false"}}})  # fmt: skip
+        return edited(b, "artifacts-policy", policy=doc)
+
+    return mutate
+
+
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
 BOTH = ("production", "staging")
@@ -92,6 +108,10 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-backup-vault-require-cmk", "no-key", set_("vault", kmsKeyArn=None), BOTH),
     ("aws-s3-bucketpublicaccessblock-require-all-blocked", "one-off", set_("artifacts-pab", restrictPublicBuckets=False), BOTH),
     ("aws-s3-bucketpolicy-require-tls", "no-deny", set_("artifacts-policy", policy=TLS_DENY_MISSING), BOTH),
+    ("aws-s3-bucketpolicy-require-tls", "deny-one-role-only", tls_deny(principal={"AWS": "arn:aws:iam::123456789012:role/x"}), BOTH),
+    ("aws-s3-bucketpolicy-require-tls", "deny-bucket-not-objects", tls_deny(objects=False), BOTH),
+    ("aws-s3-bucketpolicy-require-tls", "deny-objects-not-bucket", tls_deny(bucket=False), BOTH),
+    ("aws-s3-bucketpolicy-require-tls", "deny-aws-star-principal", tls_deny(principal={"AWS": "*"}), ()),
     ("aws-s3-bucketencryption-require-sse-kms", "aes256", set_("artifacts-sse", rules=[{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]), BOTH),
     ("aws-s3-bucketversioning-require-enabled", "suspended", set_("artifacts-versioning", versioningConfiguration={"status": "Suspended"}), BOTH),
     ("aws-s3-bucketlifecycle-require-enabled-rule", "disabled", set_("artifacts-lifecycle", rules=[{"id": "x", "status": "Disabled"}]), BOTH),

@@ -49,14 +49,33 @@ _S3_CONTROLS_PUBLIC = (
 )
 
 
+def _everyone(principal: Any) -> bool:
+    """Principal "*" or {"AWS": "*"}: a Deny for one principal leaves everyone else on plain HTTP."""
+    if principal == "*":
+        return True
+    return isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))
+
+
+def _covers_bucket_and_objects(resources: list[Any]) -> bool:
+    names = [str(r) for r in resources]
+    objects = any(r == "*" or r.endswith("/*") for r in names)
+    bucket = any(r == "*" or not r.endswith("*") for r in names)
+    return objects and bucket
+
+
 def denies_insecure_transport(doc: Any) -> bool:
     for st in as_list(doc.get("Statement") if isinstance(doc, dict) else None):
         if not isinstance(st, dict) or st.get("Effect") != "Deny":
             continue
         cond = st.get("Condition") or {}
-        value = (cond.get("Bool") or {}).get("aws:SecureTransport")
+        value = (cond.get("Bool") or cond.get("BoolIfExists") or {}).get("aws:SecureTransport")
         actions = as_list(st.get("Action"))
-        if str(value).lower() == "false" and any(a in ("s3:*", "*") for a in actions):
+        if (
+            str(value).lower() == "false"
+            and any(str(a).lower() in ("s3:*", "*") for a in actions)
+            and _everyone(st.get("Principal"))
+            and _covers_bucket_and_objects(as_list(st.get("Resource")))
+        ):
             return True
     return False
 
@@ -94,7 +113,10 @@ def pab_all(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[st
 )
 def policy_tls(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     if not denies_insecure_transport(json_input(args.props, "policy")):
-        yield "no Deny statement on aws:SecureTransport=false for s3:*."
+        yield (
+            "no Deny statement for Principal '*' on s3:* over the bucket and its objects (ARN and ARN/*) "
+            "with aws:SecureTransport=false."
+        )
 
 
 @REGISTRY.resource(
