@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,26 @@ def add_ingress(cidr: str, port: int, group: str = "task-sg", proto: str = "tcp"
         out = edited(b, group)
         sg = next(r for r in out if r["name"] == group)
         sg["inputs"]["ingress"] = [{"protocol": proto, "fromPort": port, "toPort": port, "cidrBlocks": [cidr]}]
+        return out
+
+    return mutate
+
+
+def spot_cluster_default(b: Resources) -> Resources:
+    """The cluster's default strategy is Spot; in production the service leaves its strategy to it."""
+    prod = b[0]["urn"].startswith("urn:pulumi:production:")
+    out = edited(b, "service", capacityProviderStrategies=None) if prod else b
+    return [*out, dict(copy.deepcopy(b[0]), urn=b[0]["urn"] + "-ccp", name="capacity", custom=True, remote=False,
+                       type="aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+                       inputs={"clusterName": "budgetbuddy-cluster", "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+                               "defaultCapacityProviderStrategies": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]})]  # fmt: skip
+
+
+def budget_operator(op: str) -> Callable[[Resources], Resources]:
+    def mutate(b: Resources) -> Resources:
+        out = edited(b, "monthly")
+        for n in next(r for r in out if r["name"] == "monthly")["inputs"]["notifications"]:
+            n["comparisonOperator"] = op
         return out
 
     return mutate
@@ -87,7 +108,9 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-ecs-taskdefinition-configure-size-cap", "staging-cap", set_("task", cpu="2048", memory="4096"), ("staging",)),
     ("aws-ecs-service-configure-fargate-spot", "spot-in-prod", set_("service", capacityProviderStrategies=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}]), ("production",)),
     ("aws-ecs-service-configure-fargate-spot", "no-spot-in-staging", set_("service", capacityProviderStrategies=[{"capacityProvider": "FARGATE", "weight": 1}]), ("staging",)),
+    ("aws-ecs-service-configure-fargate-spot", "spot-cluster-default-in-prod", spot_cluster_default, ("production",)),
     ("aws-elb-listener-require-https-redirect", "forward", set_("http", defaultActions=[{"type": "forward", "targetGroupArn": "arn:tg"}]), BOTH),
+    ("aws-elb-listener-require-https-redirect", "no-protocol-is-http", set_("http", protocol=None, defaultActions=[{"type": "forward", "targetGroupArn": "arn:tg"}]), BOTH),
     ("aws-elb-listener-require-https-redirect", "redirect-http", set_("http", defaultActions=[{"type": "redirect", "redirect": {"protocol": "HTTP", "port": "8080"}}]), BOTH),
     ("aws-elb-listener-configure-tls-policy", "old", set_("https", sslPolicy="ELBSecurityPolicy-2016-08"), BOTH),
     ("aws-elb-listener-configure-tls-policy", "unset", set_("https", sslPolicy=None), BOTH),
@@ -151,6 +174,7 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-ec2-natgateway-configure-limit", "extra-nat-resource", lambda b: [*b, dict(b[0], urn=b[0]["urn"] + "-nat", name="nat", type="aws:ec2/natGateway:NatGateway", inputs={})], BOTH),
     ("aws-sns-topic-require-cmk", "unset", set_("alarms", kmsMasterKeyId=None), BOTH),
     ("aws-sns-topic-require-cmk", "aws-managed", set_("alarms", kmsMasterKeyId="alias/aws/sns"), BOTH),
+    ("aws-sns-topic-require-cmk", "aws-managed-alias-arn", set_("alarms", kmsMasterKeyId="arn:aws:kms:us-east-1:123456789012:alias/aws/sns"), BOTH),
     ("aws-kms-key-enable-rotation", "off", set_("data-key", enableKeyRotation=False), BOTH),
     ("aws-kms-key-configure-deletion-window", "short", set_("data-key", deletionWindowInDays=7), BOTH),
     ("aws-iam-policy-disallow-wildcard-actions", "star", set_("task-policy", policy=policy_doc({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::x"})), BOTH),
@@ -168,9 +192,11 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-ecr-repository-require-kms", "aes", set_("repo", encryptionConfigurations=[{"encryptionType": "AES256"}]), BOTH),
     ("aws-ecr-repository-require-lifecycle-policy", "missing", drop("repo-lifecycle"), BOTH),
     ("aws-tagging-resource-require-tags", "missing", set_("alarms", tags={"Environment": "production"}), BOTH),
+    ("aws-tagging-resource-require-tags", "empty-team", set_("alarms", tags={"Environment": "production", "Service": "budgetbuddy", "Team": " "}), BOTH),
     ("aws-tagging-resource-require-tags", "wrong-env", set_("alarms", tags={"Environment": "staging", "Service": "s", "Team": "t"}), ("production",)),
     ("aws-tagging-resource-require-tags", "no-tags-on-sub-resource", set_("repo-lifecycle"), ()),
     ("aws-budgets-budget-require-cost-notifications", "missing", drop("monthly"), BOTH),
+    ("aws-budgets-budget-require-cost-notifications", "less-than", budget_operator("LESS_THAN"), BOTH),
     ("aws-budgets-budget-require-cost-notifications", "no-80", set_("monthly", notifications=[{"notificationType": "ACTUAL", "threshold": 100, "thresholdType": "PERCENTAGE", "subscriberEmailAddresses": ["ops@budgetbuddy.com"]}]), BOTH),
 ]  # fmt: skip
 

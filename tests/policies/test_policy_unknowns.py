@@ -68,6 +68,22 @@ def test_unknown_input_is_a_mandatory_report(name: str, inputs: dict, rule: str)
         ("trail", {"kmsKeyId": UNKNOWN, "cloudWatchLogsGroupArn": UNKNOWN}),
         ("cpu-high", {"alarmActions": [UNKNOWN]}),
         ("vault", {"kmsKeyArn": UNKNOWN}),
+        ("alarms", {"kmsMasterKeyId": UNKNOWN}),
+        (
+            "monthly",
+            {
+                "notifications": [
+                    {
+                        "comparisonOperator": "GREATER_THAN",
+                        "threshold": th,
+                        "thresholdType": "PERCENTAGE",
+                        "notificationType": "ACTUAL",
+                        "subscriberSnsTopicArns": UNKNOWN,
+                    }
+                    for th in (80, 100)
+                ]
+            },
+        ),
     ],
 )
 def test_unknown_reference_to_a_new_resource_counts_as_set(name: str, inputs: dict) -> None:

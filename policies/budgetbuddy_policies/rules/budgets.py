@@ -8,7 +8,7 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, Severity, StackValidationArgs
 
 from ..framework import of_type
-from ..props import as_list, dig, number
+from ..props import as_list, dig, is_set, number
 from ..registry import REGISTRY
 from .helpers import each
 
@@ -18,9 +18,15 @@ BUDGET = "aws:budgets/budget:Budget"
 def _actual_percent_thresholds(budget: Any) -> set[float]:
     found = set()
     for n in as_list(dig(budget.props, "notifications")):
-        if n.get("notificationType") == "ACTUAL" and (n.get("thresholdType") or "PERCENTAGE") == "PERCENTAGE":
+        # LESS_THAN/EQUAL_TO at 80 % would not alert when spend crosses 80 %.
+        if (
+            n.get("notificationType") == "ACTUAL"
+            and (n.get("thresholdType") or "PERCENTAGE") == "PERCENTAGE"
+            and n.get("comparisonOperator") == "GREATER_THAN"
+        ):
             value = number(n.get("threshold"))
-            if value is not None and (as_list(n.get("subscriberEmailAddresses")) or n.get("subscriberSnsTopicArns")):
+            # A topic ARN still unknown (created in this update) is a subscriber.
+            if value is not None and (is_set(n, "subscriberEmailAddresses") or is_set(n, "subscriberSnsTopicArns")):
                 found.add(value)
     return found
 
@@ -32,7 +38,7 @@ def _actual_percent_thresholds(budget: Any) -> set[float]:
     description="The stack has a monthly COST budget notifying subscribers at 80 % and 100 % of actual spend.",
     severity=Severity.MEDIUM,
     remediation="Create an aws.budgets.Budget (budgetType COST, timeUnit MONTHLY) with ACTUAL PERCENTAGE "
-    "notifications at each of requiredThresholds, sent to the ops email and the alarm topic.",
+    "GREATER_THAN notifications at each of requiredThresholds, sent to the ops email and the alarm topic.",
     controls=("cost:budget-alerts", "soc2:CC9.1"),
     config={
         "requiredThresholds": {

@@ -14,6 +14,7 @@ from ..registry import REGISTRY
 TASK_DEF = ("aws:ecs/taskDefinition:TaskDefinition",)
 SERVICE = ("aws:ecs/service:Service",)
 CLUSTER = ("aws:ecs/cluster:Cluster",)
+CLUSTER_CAPACITY = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
 
 # Names that carry secret material when set as plain environment values.
 _SECRET_NAME = re.compile(
@@ -205,7 +206,9 @@ def size_cap(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[s
 
 @REGISTRY.resource(
     name="aws-ecs-service-configure-fargate-spot",
-    resource_types=SERVICE,
+    # The cluster's default strategy is what a service without its own strategy (and without a
+    # launchType) runs on, so a Spot default would put production on Spot unseen.
+    resource_types=(*SERVICE, CLUSTER_CAPACITY),
     kind="cost",
     enforcement=EnforcementLevel.ADVISORY,
     description="Non-production services run mostly on Fargate Spot; production stays on on-demand capacity.",
@@ -224,6 +227,12 @@ def size_cap(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[s
 def fargate_spot(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     mode = cfg["fargateSpot"]
     weights: dict[str, float] = {}
+    if args.resource_type == CLUSTER_CAPACITY:
+        for s in as_list(dig(args.props, "defaultCapacityProviderStrategies")):
+            spot_default = s.get("capacityProvider") == "FARGATE_SPOT" and (number(s.get("weight")) or 0.0) > 0
+            if spot_default and mode == "forbidden":
+                yield "the cluster's default capacity provider strategy uses FARGATE_SPOT on an on-demand stack."
+        return
     for s in as_list(dig(args.props, "capacityProviderStrategies")):
         weights[str(s.get("capacityProvider"))] = number(s.get("weight")) or 0.0
     spot = weights.get("FARGATE_SPOT", 0.0)

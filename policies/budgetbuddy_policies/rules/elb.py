@@ -37,7 +37,8 @@ def _is_alb(args: ResourceValidationArgs) -> bool:
     controls=("fsbp:ELB.1", "pci-dss-4.0:4.2.1", "soc2:CC6.7", "hipaa:164.312(e)(1)"),
 )
 def https_redirect(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
-    if dig(args.props, "protocol") != "HTTP":
+    # pulumi-aws lb.Listener: "For Application Load Balancers ... a default of HTTP".
+    if (dig(args.props, "protocol") or "HTTP") != "HTTP":
         return
     actions = as_list(dig(args.props, "defaultActions"))
     if not actions:

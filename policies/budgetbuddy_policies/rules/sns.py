@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from ..props import dig, is_set
+from ..props import is_set, maybe
 from ..registry import REGISTRY
 
 
@@ -30,6 +30,6 @@ def topic_cmk(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
     if not is_set(args.props, "kmsMasterKeyId"):
         yield "kmsMasterKeyId is not set."
         return
-    key = dig(args.props, "kmsMasterKeyId")
-    if key == "alias/aws/sns":
-        yield "kmsMasterKeyId is the AWS-managed alias/aws/sns."
+    key = maybe(args.props, "kmsMasterKeyId")  # unknown: a key created in this update, i.e. a CMK
+    if isinstance(key, str) and (key.startswith("alias/aws/") or ":alias/aws/" in key):
+        yield f"kmsMasterKeyId {key} is an AWS-managed key."

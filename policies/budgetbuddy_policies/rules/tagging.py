@@ -7,11 +7,20 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from ..props import dig
+from ..props import UnknownValueError, dig
 from ..registry import REGISTRY
 from ..taggable import TAGGABLE_TYPES
 
 REQUIRED_TAGS = ["Environment", "Service", "Team"]
+
+
+def _blank(tags: Mapping[str, Any], key: str) -> bool:
+    """An empty value allocates cost to nobody; an unknown value is still a value."""
+    try:
+        value = tags[key]
+    except UnknownValueError:
+        return False
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @REGISTRY.resource(
@@ -39,7 +48,7 @@ REQUIRED_TAGS = ["Environment", "Service", "Team"]
 def required_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     tags = dig(args.props, "tags")
     keys = set(tags) if isinstance(tags, Mapping) else set()
-    missing = [t for t in cfg["requiredTags"] if t not in keys]
+    missing = [t for t in cfg["requiredTags"] if t not in keys or _blank(tags, t)]
     if missing:
         yield f"missing tags {missing}."
     expected = cfg["environment"]
