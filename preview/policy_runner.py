@@ -201,6 +201,11 @@ def reconcile_config(info: Any, file_config: Mapping[str, Any]) -> dict[str, tup
         new_level = given.pop("enforcementLevel", level)
         if new_level not in _LEVEL_PB:
             errors.append(f"{name}: {new_level!r} is not a valid enforcement level")
+        # The CLI ignores settings its schema does not name (no additionalProperties), so a typo
+        # such as "maxNatGateway" would silently keep the default; refuse it here instead.
+        known = set(json_format.MessageToDict(policies[name].configSchema.properties))
+        for key in sorted(set(given) - known):
+            errors.append(f"{name}: unknown setting {key!r}; the rule's settings are {sorted(known) or 'none'}")
         result[name] = (new_level, {**props, **given})
     for name, (_, props) in result.items():
         p = policies[name]

@@ -67,6 +67,8 @@ def test_all_sets_every_enforcement_level_then_specific_wins() -> None:
             "at least 1",
         ),
         ({"aws-kms-key-enable-rotation": "blocking"}, "enforcement level"),
+        ({"aws-ec2-natgateway-configure-limit": {"maxNatGateway": 1}}, "unknown setting 'maxNatGateway'"),
+        ({"aws-kms-key-enable-rotation": {"enforcementLevel": "mandatory", "days": 90}}, "settings are none"),
     ],
 )
 def test_invalid_config_is_rejected(config: dict, message: str) -> None:
