@@ -34,6 +34,11 @@ from . import exemptions as ex
 NAME_RE = re.compile(r"^aws-[a-z0-9]+-[a-z0-9]+-(enable|configure|disallow|require)-[a-z0-9]+(-[a-z0-9]+)*$")
 CONTROL_RE = re.compile(r"^(pci-dss-4\.0|soc2|hipaa|fsbp|cis-aws-3\.0|cost):\S+$")
 UNKNOWN_MARKER = "[unknown-input]"
+# Opt-in for the preview of a stack's very first `pulumi up`: every container definition and policy
+# document is then unknown, so strict mode would block the update forever. With the variable set to
+# "advisory", an unknown input becomes an advisory diagnostic that names the resource; the update
+# itself sees known values, and the mandatory rules judge them in full. Default: strict.
+UNKNOWN_MODE_ENV = "BUDGETBUDDY_POLICY_UNKNOWN"
 EXEMPTION_EXPIRED_MARKER = "[exemption-expired]"
 
 Kind = Literal["compliance", "cost", "governance"]
@@ -157,6 +162,19 @@ def effective_config(meta: RuleMeta, given: Mapping[str, Any]) -> dict[str, Any]
     return {**meta.defaults(), **dict(given)}
 
 
+def unknowns_are_advisory() -> bool:
+    mode = os.environ.get(UNKNOWN_MODE_ENV, "violation").strip().lower()
+    if mode not in ("violation", "advisory"):
+        raise ValueError(f"{UNKNOWN_MODE_ENV}={mode!r}: allowed values are 'violation' (default) and 'advisory'")
+    return mode == "advisory"
+
+
+def _as_advisory(err: UnknownValueError, where: str) -> UnknownValueError:
+    """Re-raised, pulumi_policy reports it at advisory level; the message names the resource."""
+    err.message = f"{UNKNOWN_MARKER} {where}: {err.message}"
+    return err
+
+
 def unknown_message(err: UnknownValueError) -> str:
     return (
         f"{UNKNOWN_MARKER} {err.message}. The rule cannot verify this resource until the value is "
@@ -202,6 +220,8 @@ def _resource_validator(rule: Rule, context: RuleContext):
             for message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
                 report(message + note, None)
         except UnknownValueError as err:
+            if unknowns_are_advisory():
+                raise _as_advisory(err, args.urn) from None
             report(unknown_message(err) + note, None)
 
     return validate
@@ -231,6 +251,8 @@ def _stack_validator(rule: Rule, context: RuleContext):
             for urn, message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
                 emit(urn, message)
         except UnknownValueError as err:
+            if unknowns_are_advisory():
+                raise _as_advisory(err, "stack") from None
             report(unknown_message(err), None)
 
     return validate

@@ -109,3 +109,28 @@ def test_secret_inputs_are_unwrapped_like_the_engine_does() -> None:
         enableLogFileValidation={**SECRET, "value": False},
     )
     assert "aws-cloudtrail-trail-enable-log-validation" in pr.evaluate(resources, stack="production").failed_rules
+
+
+def test_first_deploy_mode_reports_unknowns_as_advisory_naming_the_resource(monkeypatch) -> None:
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "advisory")
+    report = pr.evaluate(edited(baseline("production"), "task", containerDefinitions=UNKNOWN), stack="production")
+    assert not report.has_mandatory_violations  # the preview of a first `pulumi up` can proceed ...
+    notes = [d for d in report.diagnostics if UNKNOWN_MARKER in d["message"]]
+    assert notes and all(d["enforcementLevel"] == "advisory" for d in notes)  # ... but says so, loudly
+    assert any(
+        ":task" in d["message"] and "aws-ecs-taskdefinition-require-readonly-rootfs" in d["policyName"] for d in notes
+    )
+
+
+def test_first_deploy_mode_still_enforces_known_values(monkeypatch) -> None:
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "advisory")
+    report = pr.evaluate(edited(baseline("production"), "trail", enableLogFileValidation=False), stack="production")
+    assert "aws-cloudtrail-trail-enable-log-validation" in {v.rule for v in report.mandatory}
+
+
+def test_unknown_mode_rejects_other_values(monkeypatch) -> None:
+    from budgetbuddy_policies.framework import unknowns_are_advisory
+
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "lenient")
+    with pytest.raises(ValueError, match="allowed values are 'violation'"):
+        unknowns_are_advisory()
