@@ -169,7 +169,7 @@ def unknowns_are_advisory() -> bool:
     return mode == "advisory"
 
 
-def _as_advisory(err: UnknownValueError, where: str) -> UnknownValueError:
+def as_advisory(err: UnknownValueError, where: str) -> UnknownValueError:
     """Re-raised, pulumi_policy reports it at advisory level; the message names the resource."""
     err.message = f"{UNKNOWN_MARKER} {where}: {err.message}"
     return err
@@ -221,7 +221,7 @@ def _resource_validator(rule: Rule, context: RuleContext):
                 report(message + note, None)
         except UnknownValueError as err:
             if unknowns_are_advisory():
-                raise _as_advisory(err, args.urn) from None
+                raise as_advisory(err, args.urn) from None
             report(unknown_message(err) + note, None)
 
     return validate
@@ -252,7 +252,7 @@ def _stack_validator(rule: Rule, context: RuleContext):
                 emit(urn, message)
         except UnknownValueError as err:
             if unknowns_are_advisory():
-                raise _as_advisory(err, "stack") from None
+                raise as_advisory(err, "stack") from None
             report(unknown_message(err), None)
 
     return validate

@@ -231,7 +231,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
          "accessLogs": {"bucket": log_bucket["inputs"]["bucket"], "enabled": True, "prefix": "alb"}, "tags": t},
         refs={"securityGroups": [alb_sg], "accessLogs": [log_bucket]},
     )  # fmt: skip
-    s.add(
+    https = s.add(
         "aws:lb/listener:Listener",
         "https",
         {"loadBalancerArn": "arn:alb", "port": 443, "protocol": "HTTPS",
@@ -246,6 +246,13 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
          "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443",
                                                               "statusCode": "HTTP_301"}}], "tags": t},
         refs={"loadBalancerArn": [alb]},
+    )  # fmt: skip
+    s.add(
+        "aws:lb/listenerRule:ListenerRule",
+        "production-rule",
+        {"listenerArn": "arn:listener-https", "priority": 1, "conditions": [{"pathPattern": {"values": ["/*"]}}],
+         "actions": [{"type": "forward", "forward": {"targetGroups": [{"arn": "arn:tg", "weight": 100}]}}], "tags": t},
+        refs={"listenerArn": [https]},
     )  # fmt: skip
     app_logs = s.add(
         "aws:cloudwatch/logGroup:LogGroup",

@@ -85,6 +85,23 @@ def tls_deny(principal: Any = "*", objects: bool = True, bucket: bool = True) ->
 
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
+
+def rule_on_http(actions: list[dict[str, Any]] | None = None) -> Callable[[Resources], Resources]:
+    """Re-attach the production listener rule to the port-80 listener (optionally with other actions)."""
+
+    def mutate(b: Resources) -> Resources:
+        out = copy.deepcopy(b)
+        http = next(r for r in out if r["name"] == "http")
+        rule = next(r for r in out if r["name"] == "production-rule")
+        rule["propertyDependencies"]["listenerArn"] = [http["urn"]]
+        rule["inputs"]["listenerArn"] = "arn:listener-http"
+        if actions is not None:
+            rule["inputs"]["actions"] = actions
+        return out
+
+    return mutate
+
+
 BOTH = ("production", "staging")
 
 # (rule, case id, mutation, stacks where it must fail; it must pass in the others)
@@ -109,6 +126,8 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-ecs-service-configure-fargate-spot", "spot-in-prod", set_("service", capacityProviderStrategies=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}]), ("production",)),
     ("aws-ecs-service-configure-fargate-spot", "no-spot-in-staging", set_("service", capacityProviderStrategies=[{"capacityProvider": "FARGATE", "weight": 1}]), ("staging",)),
     ("aws-ecs-service-configure-fargate-spot", "spot-cluster-default-in-prod", spot_cluster_default, ("production",)),
+    ("aws-elb-listenerrule-require-https-redirect", "forward-rule-on-http", rule_on_http(), BOTH),
+    ("aws-elb-listenerrule-require-https-redirect", "redirect-to-http-rule", rule_on_http([{"type": "redirect", "redirect": {"protocol": "HTTP", "port": "8080"}}]), BOTH),
     ("aws-elb-listener-require-https-redirect", "forward", set_("http", defaultActions=[{"type": "forward", "targetGroupArn": "arn:tg"}]), BOTH),
     ("aws-elb-listener-require-https-redirect", "no-protocol-is-http", set_("http", protocol=None, defaultActions=[{"type": "forward", "targetGroupArn": "arn:tg"}]), BOTH),
     ("aws-elb-listener-require-https-redirect", "redirect-http", set_("http", defaultActions=[{"type": "redirect", "redirect": {"protocol": "HTTP", "port": "8080"}}]), BOTH),
@@ -239,3 +258,9 @@ def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks:
             assert all(v.message and not v.unknown for v in hits)
         else:
             assert rule not in failed, f"{rule} failed on {case} in {stack} where it should pass"
+
+
+def test_a_redirect_rule_on_the_http_listener_is_allowed() -> None:
+    redirect = [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
+    report = pr.evaluate(rule_on_http(redirect)(baseline("production")), stack="production")
+    assert "aws-elb-listenerrule-require-https-redirect" not in report.failed_rules

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pulumi_policy import ResourceValidationArgs, Severity
+from pulumi_policy import PolicyResource, ResourceValidationArgs, Severity, StackValidationArgs
 
+from ..framework import known, of_type, references
 from ..props import as_list, dig
 from ..registry import REGISTRY
+from .helpers import each
 
 LB = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENER = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LISTENER_RULE = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
 TLS_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-2021-06",
@@ -46,6 +49,38 @@ def https_redirect(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iter
     for a in actions:
         if a.get("type") != "redirect" or dig(a, "redirect", "protocol") != "HTTPS":
             yield f"HTTP listener action {a.get('type')!r} does not redirect to HTTPS."
+
+
+def _redirects_to_https(action: Mapping[str, Any]) -> bool:
+    return action.get("type") == "redirect" and dig(action, "redirect", "protocol") == "HTTPS"
+
+
+@REGISTRY.stack(
+    name="aws-elb-listenerrule-require-https-redirect",
+    description="Listener rules on a plain-HTTP listener may only redirect to HTTPS (the listener's default action "
+    "is not the only way to serve HTTP).",
+    severity=Severity.HIGH,
+    remediation="Attach forwarding rules to the HTTPS listener only; on the port-80 listener, rules (if any) must "
+    "redirect to HTTPS.",
+    controls=("fsbp:ELB.1", "pci-dss-4.0:4.2.1", "soc2:CC6.7", "hipaa:164.312(e)(1)"),
+)
+def https_redirect_rules(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
+    resources = list(args.resources)
+    http = [
+        lst
+        for lst in of_type(resources, *LISTENER)
+        if (known(lst, "protocol") or "HTTP") == "HTTP"  # pulumi-aws: ALB listeners default to HTTP
+    ]
+
+    def one(rule: PolicyResource) -> Iterator[str]:
+        on_http = [lst for lst in http if references(rule, "listenerArn", lst, known(lst, "arn"))]
+        if not on_http:
+            return
+        for action in as_list(dig(rule.props, "actions")):
+            if not _redirects_to_https(action):
+                yield f"rule on HTTP listener {on_http[0].name} has action {action.get('type')!r}, not a redirect to HTTPS."
+
+    yield from each(of_type(resources, *LISTENER_RULE), one)
 
 
 @REGISTRY.resource(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ..framework import unknown_message
+from ..framework import as_advisory, unknown_message, unknowns_are_advisory
 
 
 def each(
@@ -20,4 +20,6 @@ def each(
             for message in check(res):
                 yield res.urn, message
         except UnknownValueError as err:
+            if unknowns_are_advisory():
+                raise as_advisory(err, res.urn) from None
             yield res.urn, unknown_message(err)
