@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
+from components.iam import policy_document
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class SecureBucket(Component):
         self.policy = aws.s3.BucketPolicy(
             name,
             bucket=bucket_id,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
+            policy=policy_document(*statements),
             # S3 rejects a policy while the public access block is being changed.
             opts=self.opts(depends_on=[self.public_access_block]),
         )

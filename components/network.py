@@ -18,6 +18,7 @@ import pulumi_awsx as awsx
 
 from components.base import Component, StackContext
 from components.config import StackConfig
+from components.iam import policy_document, trust_policy
 
 NatStrategy = Literal["OnePerAz", "Single"]
 GATEWAY_SERVICES: tuple[str, ...] = ("s3", "dynamodb")
@@ -129,21 +130,12 @@ class Network(Component):
         role = aws.iam.Role(
             self.child_name("flow-logs"),
             description="VPC Flow Logs delivers to its CloudWatch Logs group",
-            assume_role_policy=pulumi.Output.json_dumps(
+            assume_role_policy=trust_policy(
+                "vpc-flow-logs.amazonaws.com",
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {
-                                "StringEquals": {"aws:SourceAccount": ctx.account_id},
-                                "ArnLike": {"aws:SourceArn": ctx.arn("ec2", "vpc-flow-log/*")},
-                            },
-                        }
-                    ],
-                }
+                    "StringEquals": {"aws:SourceAccount": ctx.account_id},
+                    "ArnLike": {"aws:SourceArn": ctx.arn("ec2", "vpc-flow-log/*")},
+                },
             ),
             tags=self.tags,
             opts=self.opts(),
@@ -151,27 +143,22 @@ class Network(Component):
         policy = aws.iam.RolePolicy(
             self.child_name("flow-logs"),
             role=role.id,
-            policy=pulumi.Output.json_dumps(
+            policy=policy_document(
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "DeliverFlowLogs",
-                            "Effect": "Allow",
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            # The group and its streams (":*"), nothing else.
-                            "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")],
-                        },
-                        {
-                            # The VPC guide's flow-log role lists DescribeLogGroups; it cannot be scoped to one
-                            # group (it lists), so it gets this account's and region's groups, read-only.
-                            "Sid": "FindLogGroup",
-                            "Effect": "Allow",
-                            "Action": "logs:DescribeLogGroups",
-                            "Resource": ctx.arn("logs", "log-group:*"),
-                        },
-                    ],
-                }
+                    "Sid": "DeliverFlowLogs",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    # The group and its streams (":*"), nothing else.
+                    "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")],
+                },
+                {
+                    # The VPC guide's flow-log role lists DescribeLogGroups; it cannot be scoped to one
+                    # group (it lists), so it gets this account's and region's groups, read-only.
+                    "Sid": "FindLogGroup",
+                    "Effect": "Allow",
+                    "Action": "logs:DescribeLogGroups",
+                    "Resource": ctx.arn("logs", "log-group:*"),
+                },
             ),
             opts=self.opts(),
         )

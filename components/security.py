@@ -17,6 +17,7 @@ import pulumi_aws as aws
 from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs, Transition
 from components.config import StackConfig
+from components.iam import policy_document, trust_policy
 from components.kms import DESCRIPTIONS, PURPOSES, KeyPolicyContext, KeyPurpose, key_policy
 
 # ALB access logs accept only SSE-S3 destinations: "The only server-side encryption option that's
@@ -263,18 +264,7 @@ class Security(Component):
     def _trail_role(self) -> aws.iam.Role:
         ctx = self.ctx
         # The role can do one thing (write this group's trail streams), so the trust names only the service.
-        assume = pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        )
+        assume = trust_policy("cloudtrail.amazonaws.com")
         role = aws.iam.Role(
             self.child_name("trail-to-logs"),
             description="CloudTrail delivers events to its CloudWatch Logs group",
@@ -289,17 +279,12 @@ class Security(Component):
         self._trail_role_policy = aws.iam.RolePolicy(
             self.child_name("trail-to-logs"),
             role=role.id,
-            policy=pulumi.Output.json_dumps(
+            policy=policy_document(
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "DeliverTrailEvents",
-                            "Effect": "Allow",
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                            "Resource": [streams],
-                        }
-                    ],
+                    "Sid": "DeliverTrailEvents",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": [streams],
                 }
             ),
             opts=self.opts(),

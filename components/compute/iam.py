@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
+from components.iam import policy_document, trust_policy
 
 # DynamoDB actions the backend calls (repository layer: CRUD, queries by key/index, batches,
 # transactional condition checks). No Scan: every access pattern is served by a key or an index.
@@ -48,22 +49,14 @@ def secret_resource(arn: str) -> str:
     return arn
 
 
-def _doc(*statements: Mapping[str, Any]) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
 def _trust(c: Component, service: str) -> pulumi.Output[str]:
     """Trust ``service`` only on behalf of this account's ECS resources (confused-deputy guard)."""
-    return _doc(
+    return trust_policy(
+        service,
         {
-            "Effect": "Allow",
-            "Principal": {"Service": service},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": c.ctx.account_id},
-                "ArnLike": {"aws:SourceArn": c.ctx.arn("ecs", "*")},
-            },
-        }
+            "StringEquals": {"aws:SourceAccount": c.ctx.account_id},
+            "ArnLike": {"aws:SourceArn": c.ctx.arn("ecs", "*")},
+        },
     )
 
 
@@ -100,7 +93,9 @@ def execution_role(
         )
     if ssm:
         statements.append({"Sid": "Parameters", "Effect": "Allow", "Action": "ssm:GetParameters", "Resource": ssm})
-    policy = aws.iam.RolePolicy(c.child_name("execution-policy"), role=role.id, policy=_doc(*statements), opts=c.opts())
+    policy = aws.iam.RolePolicy(
+        c.child_name("execution-policy"), role=role.id, policy=policy_document(*statements), opts=c.opts()
+    )
     return role, policy
 
 
@@ -140,7 +135,9 @@ def task_role(
     if enable_execute_command:
         # ssmmessages:* channel actions support no resource-level permissions: "*" is required.
         statements.append({"Sid": "EcsExec", "Effect": "Allow", "Action": list(EXEC_ACTIONS), "Resource": "*"})
-    policy = aws.iam.RolePolicy(c.child_name("task-policy"), role=role.id, policy=_doc(*statements), opts=c.opts())
+    policy = aws.iam.RolePolicy(
+        c.child_name("task-policy"), role=role.id, policy=policy_document(*statements), opts=c.opts()
+    )
     return role, policy
 
 
@@ -149,7 +146,7 @@ def infrastructure_role(c: Component) -> tuple[aws.iam.Role, aws.iam.RolePolicyA
     role = aws.iam.Role(
         c.child_name("ecs-infrastructure-role"),
         description="ECS blue/green: modify the listener rules and target groups of the backend",
-        assume_role_policy=_doc(
+        assume_role_policy=policy_document(
             {
                 "Sid": "AllowAccessToECSForInfrastructureManagement",
                 "Effect": "Allow",

@@ -8,7 +8,6 @@ replicas + backup copies to a vault in that region). Everything stateful uses ``
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pulumi
@@ -18,6 +17,7 @@ from components.base import Component, StackContext
 from components.config import TableDef
 from components.data.args import DataArgs
 from components.data.key_policy import dr_key_policy
+from components.iam import trust_policy
 
 # AWS managed policies are the documented way to let AWS Backup back up and restore DynamoDB:
 # they track every API the service needs (and new resource types) and are maintained by AWS.
@@ -174,18 +174,7 @@ class DataTables(Component):
         self.backup_role = aws.iam.Role(
             self.child_name("backup-role"),
             description="AWS Backup service role for the BudgetBuddy DynamoDB backup plan",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "backup.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy("backup.amazonaws.com"),
             tags=self.tags,
             opts=self.opts(),
         )

@@ -14,6 +14,7 @@ import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.config import StackConfig
+from components.iam import policy_document
 
 # Services that publish alarms, budget alerts, events and pipeline notifications to the topic.
 # The messaging key policy (Security, keys.messaging) admits the same principals.
@@ -134,4 +135,4 @@ def topic_policy(
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
     ]
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+    return policy_document(*statements)

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs, Transition
+from components.iam import policy_document, trust_policy
 
 
 @dataclass(frozen=True)
@@ -97,18 +98,9 @@ class LogArchive(Component):
 
         self.firehose_role = aws.iam.Role(
             self.child_name("firehose"),
-            assume_role_policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "firehose.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"StringEquals": {"sts:ExternalId": ctx.account_id}},
-                        }
-                    ],
-                }
+            assume_role_policy=trust_policy(
+                "firehose.amazonaws.com",
+                {"StringEquals": {"sts:ExternalId": ctx.account_id}},
             ),
             tags=self.tags,
             opts=self.opts(),
@@ -116,47 +108,42 @@ class LogArchive(Component):
         aws.iam.RolePolicy(
             self.child_name("firehose"),
             role=self.firehose_role.id,
-            policy=pulumi.Output.json_dumps(
+            policy=policy_document(
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "WriteArchive",
-                            "Effect": "Allow",
-                            "Action": [
-                                "s3:AbortMultipartUpload",
-                                "s3:GetBucketLocation",
-                                "s3:GetObject",
-                                "s3:ListBucket",
-                                "s3:ListBucketMultipartUploads",
-                                "s3:PutObject",
-                            ],
-                            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-                        },
-                        {
-                            "Sid": "EncryptArchiveObjects",
-                            "Effect": "Allow",
-                            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                            "Resource": inputs.storage_key_arn,
-                            "Condition": {
-                                "StringEquals": {"kms:ViaService": f"s3.{ctx.region}.amazonaws.com"},
-                                # With S3 Bucket Keys the context is the bucket ARN, else the object ARN.
-                                "StringLike": {
-                                    "kms:EncryptionContext:aws:s3:arn": [
-                                        bucket_arn,
-                                        pulumi.Output.concat(bucket_arn, "/*"),
-                                    ]
-                                },
-                            },
-                        },
-                        {
-                            "Sid": "LogDeliveryErrors",
-                            "Effect": "Allow",
-                            "Action": "logs:PutLogEvents",
-                            "Resource": pulumi.Output.concat(self.error_log_group.arn, ":log-stream:S3Delivery"),
-                        },
+                    "Sid": "WriteArchive",
+                    "Effect": "Allow",
+                    "Action": [
+                        "s3:AbortMultipartUpload",
+                        "s3:GetBucketLocation",
+                        "s3:GetObject",
+                        "s3:ListBucket",
+                        "s3:ListBucketMultipartUploads",
+                        "s3:PutObject",
                     ],
-                }
+                    "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+                },
+                {
+                    "Sid": "EncryptArchiveObjects",
+                    "Effect": "Allow",
+                    "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                    "Resource": inputs.storage_key_arn,
+                    "Condition": {
+                        "StringEquals": {"kms:ViaService": f"s3.{ctx.region}.amazonaws.com"},
+                        # With S3 Bucket Keys the context is the bucket ARN, else the object ARN.
+                        "StringLike": {
+                            "kms:EncryptionContext:aws:s3:arn": [
+                                bucket_arn,
+                                pulumi.Output.concat(bucket_arn, "/*"),
+                            ]
+                        },
+                    },
+                },
+                {
+                    "Sid": "LogDeliveryErrors",
+                    "Effect": "Allow",
+                    "Action": "logs:PutLogEvents",
+                    "Resource": pulumi.Output.concat(self.error_log_group.arn, ":log-stream:S3Delivery"),
+                },
             ),
             opts=self.opts(),
         )
@@ -194,23 +181,14 @@ class LogArchive(Component):
         logs_principal = f"logs.{ctx.region}.amazonaws.com"
         self.subscription_role = aws.iam.Role(
             self.child_name("subscription"),
-            assume_role_policy=pulumi.Output.json_dumps(
+            assume_role_policy=trust_policy(
+                logs_principal,
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": logs_principal},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {
-                                "StringLike": {
-                                    # Only log groups of this account and region may use the role.
-                                    "aws:SourceArn": ctx.arn("logs", "*"),
-                                }
-                            },
-                        }
-                    ],
-                }
+                    "StringLike": {
+                        # Only log groups of this account and region may use the role.
+                        "aws:SourceArn": ctx.arn("logs", "*"),
+                    }
+                },
             ),
             tags=self.tags,
             opts=self.opts(),
@@ -218,17 +196,12 @@ class LogArchive(Component):
         self.subscription_policy = aws.iam.RolePolicy(
             self.child_name("subscription"),
             role=self.subscription_role.id,
-            policy=pulumi.Output.json_dumps(
+            policy=policy_document(
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "PutToArchiveStream",
-                            "Effect": "Allow",
-                            "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-                            "Resource": self.stream.arn,
-                        }
-                    ],
+                    "Sid": "PutToArchiveStream",
+                    "Effect": "Allow",
+                    "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+                    "Resource": self.stream.arn,
                 }
             ),
             opts=self.opts(),

@@ -7,6 +7,7 @@ import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs
+from components.iam import policy_document
 from components.pipeline import build, iam, notifications, source
 from components.pipeline.args import PLATFORMS, PipelineArgs, PipelineInputs
 
@@ -80,8 +81,8 @@ class Pipeline(Component):
         build_policy = aws.iam.RolePolicy(
             self.child_name("build-policy"),
             role=self.build_role.id,
-            policy=iam.policy_document(
-                iam.build_statements(
+            policy=policy_document(
+                *iam.build_statements(
                     bucket_arn=bucket_arn,
                     storage_key_arn=inputs.storage_key_arn,
                     log_group_arn=self.log_group.arn,
@@ -134,8 +135,8 @@ class Pipeline(Component):
         pipeline_policy = aws.iam.RolePolicy(
             self.child_name("policy"),
             role=self.pipeline_role.id,
-            policy=iam.policy_document(
-                iam.pipeline_statements(
+            policy=policy_document(
+                *iam.pipeline_statements(
                     bucket_arn=bucket_arn,
                     storage_key_arn=inputs.storage_key_arn,
                     project_arn=self.build_project.arn,

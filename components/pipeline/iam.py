@@ -6,30 +6,18 @@ only "*" resources are for actions that support no resource-level permissions, e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 
+from components.iam import trust_policy
+
 Statement = dict[str, Any]
-
-
-def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def assume_role_policy(service: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
     """Trust ``service`` only when it acts for this account (confused-deputy protection)."""
-    return policy_document(
-        [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ]
-    )
+    return trust_policy(service, {"StringEquals": {"aws:SourceAccount": account_id}})
 
 
 def connection_action(connection_arn: str) -> str:
