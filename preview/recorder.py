@@ -24,25 +24,6 @@ from pulumi.runtime.sync_await import _sync_await
 from preview.mocks import PlatformMocks
 
 SECRET_SIG = rpc._special_sig_key  # "4dabf18193072939515e22adb298388d"
-SECRET_VALUE = rpc._special_secret_sig  # "1b47061264138c4ac30d75fd1eb44270"
-UNKNOWN = rpc.UNKNOWN
-
-
-def _plain(value: Any) -> Any:
-    """JSON-able value in the engine's encoding (secrets enveloped, unknowns as the sentinel)."""
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG) == SECRET_VALUE:
-            return {SECRET_SIG: SECRET_VALUE, "value": _plain(value.get("value"))}
-        if SECRET_SIG in value:  # resource reference, asset, archive: keep its plain fields
-            return {k: _plain(v) for k, v in value.items()}
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return value  # engine numbers are floats; keep them so policies see what they would
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def _struct_to_py(struct: Any) -> dict[str, Any]:
@@ -97,9 +78,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
-        if request.urn == self.stack_urn or request.urn.endswith(
-            "pulumi:pulumi:Stack::" + pulumi.get_project() + "-" + pulumi.get_stack()
-        ):
+        if request.urn == self.stack_urn:
             self.recording.outputs = _struct_to_py(request.outputs)
         return super().RegisterResourceOutputs(request)
 
