@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -43,6 +44,18 @@ FARGATE_MEMORY: dict[int, tuple[int, ...]] = {
     8192: tuple(range(16384, 61441, 4096)),
     16384: tuple(range(32768, 122881, 8192)),
 }
+
+# AWS WAF (edge): rate-based rule limits (WAF API RateBasedStatement.Limit), the body bytes an ALB
+# forwards to WAF for inspection, and the AWS managed rule groups the web ACL may run (short name ->
+# AWSManagedRules<name>).
+WAF_RATE_LIMIT_MIN, WAF_RATE_LIMIT_MAX = 10, 2_000_000_000
+WAF_ALB_BODY_LIMIT = 8192
+WAF_MANAGED_GROUPS: tuple[str, ...] = (
+    "AmazonIpReputationList",
+    "AnonymousIpList",
+    "CommonRuleSet",
+    "KnownBadInputsRuleSet",
+)
 
 AWS_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -213,6 +226,64 @@ class StackConfig(BaseModel):
     canary_bake_minutes: int = Field(default=10, ge=0, le=1440, alias="canaryBakeMinutes")
     bake_time_minutes: int = Field(default=5, ge=0, le=1440, alias="bakeTimeMinutes")
 
+    # --- edge (WAF) -------------------------------------------------------------------------
+    # AWS WAF web ACL in front of the ALB (docs/decisions.md "Edge protection"). Rate limits count
+    # requests per client IP in a 5-minute window; WAF accepts 10 to 2,000,000,000.
+    waf_rate_limit: int = Field(default=2000, alias="wafRateLimit")
+    waf_auth_rate_limit: int = Field(default=100, alias="wafAuthRateLimit", validate_default=True)
+    waf_auth_path_prefix: str = Field(default="/auth/", alias="wafAuthPathPrefix")
+    # ALB hands WAF at most the first 8 KB of a body: larger bodies cannot be inspected in full.
+    waf_max_body_bytes: int = Field(default=8192, alias="wafMaxBodyBytes")
+    waf_managed_rule_actions: dict[str, str] = Field(default_factory=dict, alias="wafManagedRuleActions")
+    waf_anonymous_ip_list: bool = Field(default=True, alias="wafAnonymousIpList")
+
+    @field_validator("waf_rate_limit", "waf_auth_rate_limit")
+    @classmethod
+    def _waf_rate(cls, v: int, info: ValidationInfo) -> int:
+        if not WAF_RATE_LIMIT_MIN <= v <= WAF_RATE_LIMIT_MAX:
+            raise ValueError(
+                f"must be {WAF_RATE_LIMIT_MIN}-{WAF_RATE_LIMIT_MAX:,} requests per 5 minutes per client IP "
+                "(the limits of an AWS WAF rate-based rule)"
+            )
+        general = info.data.get("waf_rate_limit")
+        if info.field_name == "waf_auth_rate_limit" and general is not None and v > general:
+            raise ValueError(
+                f"must not exceed wafRateLimit ({general}): every authentication request also counts "
+                "against the general limit, so a looser authentication limit never triggers"
+            )
+        return v
+
+    @field_validator("waf_auth_path_prefix")
+    @classmethod
+    def _waf_path(cls, v: str) -> str:
+        # The rule lower-cases the (URL-decoded, normalised) request path before matching.
+        if not re.match(r"^/[a-z0-9._~!$&'()*+,;=:@%/-]{0,199}$", v):
+            raise ValueError(
+                "must be a lower-case URL path prefix starting with '/', at most 200 characters, "
+                "such as /auth/ (the rule lower-cases the request path before matching)"
+            )
+        return v
+
+    @field_validator("waf_max_body_bytes")
+    @classmethod
+    def _waf_body(cls, v: int) -> int:
+        if not 1 <= v <= WAF_ALB_BODY_LIMIT:
+            raise ValueError(
+                f"must be 1-{WAF_ALB_BODY_LIMIT} bytes: AWS WAF inspects at most the first "
+                f"{WAF_ALB_BODY_LIMIT} bytes of a request body behind an ALB"
+            )
+        return v
+
+    @field_validator("waf_managed_rule_actions")
+    @classmethod
+    def _waf_actions(cls, v: dict[str, str]) -> dict[str, str]:
+        for group, action in v.items():
+            if group not in WAF_MANAGED_GROUPS:
+                raise ValueError(f"unknown managed rule group {group!r} (allowed: {', '.join(WAF_MANAGED_GROUPS)})")
+            if action not in ("count", "block"):
+                raise ValueError(f"{group}: action {action!r} must be count or block")
+        return v
+
     # --- TLS certificate: an existing ARN, or a domain issued with DNS validation ---------
     certificate_arn: str | None = Field(default=None, alias="certificateArn")
     domain_name: str | None = Field(default=None, alias="domainName")
@@ -357,7 +428,7 @@ class StackConfig(BaseModel):
 CONFIG_KEYS: dict[str, str] = {
     (f.alias or name): name for name, f in StackConfig.model_fields.items() if name != "stack"
 }
-JSON_KEYS = {"tables", "containerSecrets"}  # structured values (objects/lists in YAML)
+JSON_KEYS = {"tables", "containerSecrets", "wafManagedRuleActions"}  # structured values (objects/lists in YAML)
 SECRET_KEYS = {"pagerDutyEndpoint"}
 
 

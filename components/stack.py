@@ -15,6 +15,7 @@ from components.base import StackContext
 from components.compute import ComputeArgs, ComputeInputs, ComputeService
 from components.config import StackConfig
 from components.data import DataArgs, DataTables
+from components.edge import Edge, EdgeArgs, EdgeInputs
 from components.naming import Naming
 from components.network import Network, NetworkArgs
 from components.observability import (
@@ -71,6 +72,14 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         ctx,
     )
     outputs.update(compute.stack_outputs())
+    # --- edge: WAF web ACL on the ALB, its request log -----------------------------------
+    edge = Edge(
+        "edge",
+        EdgeArgs.from_config(cfg),
+        EdgeInputs(alb_arn=compute.alb.arn, logs_key_arn=security.keys.logs.arn),
+        ctx,
+    )
+    outputs.update(edge.stack_outputs())
     # --- observability: alarms, dashboards, log archive, budget --------------------------
     observability = Observability(
         "observability",
@@ -93,6 +102,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             max_capacity=cfg.max_capacity,
             guardduty_enabled=cfg.enable_guardduty,
             securityhub_enabled=cfg.enable_security_hub,
+            web_acl_name=edge.web_acl.name,
+            waf_rule_names=edge.rule_metric_names,
         ),
         ctx,
     )

@@ -80,9 +80,9 @@ def test_stateful_resources_are_protected_in_production_only(name):
     audit_logs = [
         res
         for res in r.of_type("aws:cloudwatch/logGroup:LogGroup")
-        if re.search(r"cloudtrail|flow", str(res["inputs"].get("name")))
+        if re.search(r"cloudtrail|flow|aws-waf-logs", str(res["inputs"].get("name")))
     ]
-    assert len(stateful) >= 10 and len(audit_logs) == 2
+    assert len(stateful) >= 10 and len(audit_logs) == 3
     for res in stateful + audit_logs:
         expected = name == "production"
         assert (res["protect"], res["retainOnDelete"]) == (expected, expected), res["name"]
@@ -117,7 +117,7 @@ def test_children_are_parented_to_their_component():
     ]
     # Only the components themselves hang off the stack root.
     assert all(
-        res.startswith(("security", "network", "data", "alerting", "compute", "observability", "pipeline"))
+        res.startswith(("security", "network", "data", "alerting", "compute", "edge", "observability", "pipeline"))
         for res in orphans
     )
     assert all(not res["custom"] for res in r.resources if res["name"] in orphans)

@@ -90,6 +90,24 @@ ABOUT: dict[str, tuple[str, str]] = {
     "canaryPercent": ("Traffic share of the canary (0.1-99.9)", "Canary Deployments: Gradual traffic shifting"),
     "canaryBakeMinutes": ("Minutes the canary runs before full shift", "Canary Deployments"),
     "bakeTimeMinutes": ("Minutes the old revision is kept for instant rollback", "Automatic rollback"),
+    "wafRateLimit": (
+        "WAF: requests per client IP per 5 minutes before 429 (10-2,000,000,000)",
+        "Security Monitoring; PCI-DSS 6.4.2 (docs/decisions.md Edge protection)",
+    ),
+    "wafAuthRateLimit": (
+        "WAF: the same on the authentication paths, <= wafRateLimit",
+        "Security Procedures: credential stuffing (docs/decisions.md Edge protection)",
+    ),
+    "wafAuthPathPrefix": ("WAF: lower-case path prefix of the authentication endpoints", "Security Procedures"),
+    "wafMaxBodyBytes": (
+        "WAF: largest request body let through (1-8192; bodies over 8 KB cannot be inspected behind an ALB)",
+        "Security Procedures",
+    ),
+    "wafManagedRuleActions": (
+        "WAF: managed group short name -> `count` or `block` (JSON object; unnamed groups block)",
+        "Deploy: Apply updates in staging first",
+    ),
+    "wafAnonymousIpList": ("WAF: run the AWS Anonymous IP list (VPNs, Tor, hosting providers)", "Security Procedures"),
     "certificateArn": ("Existing ACM certificate for the HTTPS listener", "ALB (TLS)"),
     "domainName": ("Domain to issue a DNS-validated certificate for (with hostedZoneId)", "ALB (TLS)"),
     "hostedZoneId": ("Route 53 zone for the certificate's validation records", "ALB (TLS)"),

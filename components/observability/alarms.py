@@ -1,7 +1,9 @@
 """Typed alarm definitions and the one function that turns them into CloudWatch alarms.
 
 Every alarm sends ALARM and OK to the alarm topic, has a deliberate period / evaluation window /
-datapoints-to-alarm, and says how missing data is treated (issue 4 item 2). The application
+datapoints-to-alarm, and says how missing data is treated and why, next to the choice: what a
+missing datapoint means for that metric (no traffic, no throttling, no errors: ``notBreaching``; a
+heartbeat that must arrive: ``breaching``; a gap that says nothing: ``missing``). The application
 alarms below carry the runbook's thresholds ("Monitoring & Alerting"); the 5xx error-rate and
 unhealthy-host alarms belong to Compute (they drive the ECS deployment rollback) and are only
 referenced here, never duplicated.
@@ -181,6 +183,9 @@ class Thresholds:
     p95_seconds: float = 1.0  # "Response Time: Alert if p95 > 1s"
     error_count: float = 10.0  # ERROR log lines per 5 minutes
     anomaly_band: float = 2.0  # request count band width, standard deviations
+    # WAF blocked requests per 5 minutes in 2 of 3 periods: far above the trickle of scanners every
+    # public endpoint sees, i.e. a flood or attack under way (or a rule blocking real clients).
+    waf_blocked_requests: float = 500.0
 
 
 def application_alarms(
@@ -192,7 +197,8 @@ def application_alarms(
     table_names: Mapping[str, pulumi.Input[str]],
     backup_vault_name: pulumi.Input[str],
     error_namespace: str,
-    production: bool,
+    web_acl_name: pulumi.Input[str] | None = None,
+    region: str = "us-east-1",
 ) -> list[AlarmSpec]:
     ecs = {"ClusterName": cluster_name, "ServiceName": service_name}
     alb = {"LoadBalancer": alb_arn_suffix}
@@ -207,7 +213,9 @@ def application_alarms(
             period=60,
             evaluation_periods=5,
             datapoints_to_alarm=5,
-            # A gap says nothing about CPU; outages are caught by the unhealthy-host alarm.
+            # ECS publishes every minute while a task runs: a gap means no task (or no metrics), which
+            # says nothing about CPU; the unhealthy-host alarms catch the outage. "missing" shows it as
+            # INSUFFICIENT_DATA instead of calling it OK or paging on it.
             treat_missing_data="missing",
         ),
         AlarmSpec(
@@ -219,7 +227,7 @@ def application_alarms(
             period=60,
             evaluation_periods=5,
             datapoints_to_alarm=5,
-            treat_missing_data="missing",
+            treat_missing_data="missing",  # as CPU: a gap means no task, not memory pressure
         ),
         AlarmSpec(
             key="alb-p95-latency-high",
@@ -244,9 +252,10 @@ def application_alarms(
             period=300,
             evaluation_periods=3,
             datapoints_to_alarm=2,
-            # ALB publishes RequestCount only when there are requests: in production no traffic at
-            # all is an incident; staging is idle for hours.
-            treat_missing_data="breaching" if production else "notBreaching",
+            # ALB publishes RequestCount only when there are requests, so a gap is a quiet period (every
+            # night in staging, small hours in production), not an anomaly. Treating it as breaching paged
+            # on every idle night. An unreachable API is the unhealthy-host and 5xx alarms' business.
+            treat_missing_data="notBreaching",
         ),
         AlarmSpec(
             key="app-error-count-high",
@@ -258,7 +267,8 @@ def application_alarms(
             period=300,
             evaluation_periods=1,
             datapoints_to_alarm=1,
-            treat_missing_data="notBreaching",  # the filter emits 0 while logs flow; no logs, no errors
+            # The filter emits 0 while logs flow; no log lines at all means no ERROR lines either.
+            treat_missing_data="notBreaching",
         ),
         AlarmSpec(
             key="backup-jobs-failed",
@@ -274,7 +284,9 @@ def application_alarms(
             period=3600,
             evaluation_periods=1,
             datapoints_to_alarm=1,
-            treat_missing_data="notBreaching",  # AWS Backup publishes only when jobs change state
+            # AWS Backup publishes only when jobs change state: no datapoint, no failed job. A backup that
+            # never runs is caught by the backup-job-failed event rule (EXPIRED) instead.
+            treat_missing_data="notBreaching",
         ),
     ]
     for base, table in sorted(table_names.items()):
@@ -291,7 +303,8 @@ def application_alarms(
                     period=60,
                     evaluation_periods=1,
                     datapoints_to_alarm=1,
-                    treat_missing_data="notBreaching",  # DynamoDB publishes throttle metrics only when non-zero
+                    # DynamoDB publishes throttle metrics only when non-zero: a gap is no throttling.
+                    treat_missing_data="notBreaching",
                 )
             )
         specs.append(
@@ -312,6 +325,25 @@ def application_alarms(
                 period=60,
                 evaluation_periods=1,
                 datapoints_to_alarm=1,
+                treat_missing_data="notBreaching",  # as the throttle events: published only when non-zero
+            )
+        )
+    if web_acl_name is not None:
+        specs.append(
+            AlarmSpec(
+                key="waf-blocked-requests-spike",
+                description=f"AWS WAF blocked {thresholds.waf_blocked_requests:g}+ requests in 5 minutes, in 2 of "
+                "3 periods: an attack or flood, or a rule blocking real clients. Check the WAF log group and the "
+                "'WAF' widget of the application dashboard (runbook: Security Incident Response).",
+                metric=Metric(
+                    "AWS/WAFV2", "BlockedRequests", "Sum", {"WebACL": web_acl_name, "Region": region, "Rule": "ALL"}
+                ),
+                comparison="GreaterThanOrEqualToThreshold",
+                threshold=thresholds.waf_blocked_requests,
+                period=300,
+                evaluation_periods=3,
+                datapoints_to_alarm=2,
+                # WAF publishes BlockedRequests only when it blocks something: a gap is nothing blocked.
                 treat_missing_data="notBreaching",
             )
         )

@@ -25,7 +25,13 @@ from components.observability.dashboards import (
     cost_dashboard,
 )
 from components.observability.log_archive import LogArchive, LogArchiveArgs, LogArchiveInputs
-from components.observability.security_alarms import CIS_CHECKS, cis_namespace, create_cis_monitoring
+from components.observability.security_alarms import (
+    CIS_CHECKS,
+    TRAIL_DELIVERY_KEY,
+    cis_namespace,
+    create_cis_monitoring,
+    trail_delivery_alarm,
+)
 
 ERROR_PATTERN = "ERROR"  # runbook: aws logs tail /aws/ecs/budgetbuddy-cluster --filter-pattern "ERROR"
 
@@ -101,6 +107,9 @@ class ObservabilityInputs:
     max_capacity: int = 5
     guardduty_enabled: bool = False
     securityhub_enabled: bool = False
+    # The WAF web ACL's name (AWS/WAFV2 WebACL dimension) and its rules' metric names; None: no WAF.
+    web_acl_name: pulumi.Input[str] | None = None
+    waf_rule_names: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if not self.table_names:
@@ -145,8 +154,10 @@ class Observability(Component):
             table_names=inputs.table_names,
             backup_vault_name=inputs.backup_vault_name,
             error_namespace=args.error_namespace,
-            production=args.production,
+            web_acl_name=inputs.web_acl_name,
+            region=ctx.region,
         )
+        specs.append(trail_delivery_alarm(inputs.trail_log_group_name))
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {s.key: create_alarm(self, s, topic) for s in specs}
 
         # CIS AWS Foundations monitoring on the CloudTrail log group.
@@ -251,7 +262,8 @@ class Observability(Component):
         self.event_rules[key] = rule
 
     def _dashboards(self, args: ObservabilityArgs, inputs: ObservabilityInputs) -> dict[str, aws.cloudwatch.Dashboard]:
-        app_keys = sorted(k for k in self.alarms if not k.startswith("cis-"))
+        compliance_keys = ("backup-jobs-failed", TRAIL_DELIVERY_KEY)
+        app_keys = sorted(k for k in self.alarms if not k.startswith("cis-") and k not in compliance_keys)
         cis_keys = sorted(k for k in self.alarms if k.startswith("cis-"))
         gd, sh = self.event_rules.get("guardduty-findings"), self.event_rules.get("securityhub-findings")
         table_keys = sorted(inputs.table_names)
@@ -267,6 +279,8 @@ class Observability(Component):
             deploy_alarms=pulumi.Output.all(*inputs.deployment_alarm_arns),
             cis_alarms=pulumi.Output.all(*[self.alarms[k].arn for k in cis_keys]),
             backup_alarm=self.alarms["backup-jobs-failed"].arn,
+            trail_alarm=self.alarms[TRAIL_DELIVERY_KEY].arn,
+            web_acl=inputs.web_acl_name,
             vault=inputs.backup_vault_name,
             backup_rule=self.event_rules["backup-job-failed"].name,
             gd=gd.name if gd else None,
@@ -294,6 +308,7 @@ class Observability(Component):
                 deployment_alarm_arns=tuple(v["deploy_alarms"]),
                 cis_alarm_arns=tuple(v["cis_alarms"]),
                 backup_alarm_arn=v["backup_alarm"],
+                trail_delivery_alarm_arn=v["trail_alarm"],
                 backup_vault=v["vault"],
                 backup_events_rule=v["backup_rule"],
                 min_capacity=inputs.min_capacity,
@@ -304,6 +319,8 @@ class Observability(Component):
                 archive_bucket=v["bucket"],
                 budget_name=v["budget"],
                 monthly_budget_usd=args.monthly_budget_usd,
+                web_acl=v["web_acl"],
+                waf_rules=tuple(inputs.waf_rule_names),
             )
 
         builders = {

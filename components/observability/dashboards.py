@@ -1,8 +1,12 @@
-"""CloudWatch dashboards built from typed data (issue 4 item 4).
+"""CloudWatch dashboards built from typed data (runbook "CloudWatch Dashboards").
 
 Widgets are frozen dataclasses that serialise to the dashboard body schema; the three builders
 take ``DashboardRefs`` (resolved names of what this stack creates) so every widget points at a
 metric or resource of this stack and the body is plain, testable JSON.
+
+CloudWatch renders each metric widget with one GetMetricData call, and one call may hold only one
+Metrics Insights (``SELECT ...``) query: a widget holds at most one, so per-table and per-result
+queries get a widget each (``MetricWidget`` refuses a second one).
 """
 
 from __future__ import annotations
@@ -62,6 +66,11 @@ class Expression:
         return [opts]
 
 
+def is_metrics_insights(expression: str) -> bool:
+    """A Metrics Insights query (``SELECT ...``), as opposed to metric math or SEARCH."""
+    return expression.lstrip().upper().startswith("SELECT ")
+
+
 @dataclass(frozen=True)
 class Annotation:
     value: float
@@ -86,6 +95,13 @@ class MetricWidget:
     annotations: tuple[Annotation, ...] = ()
     width: int = 12
     height: int = 6
+
+    def __post_init__(self) -> None:
+        selects = [ln for ln in self.lines if isinstance(ln, Expression) and is_metrics_insights(ln.expression)]
+        if len(selects) > 1:
+            raise ValueError(
+                f"widget {self.title!r}: {len(selects)} Metrics Insights queries; GetMetricData takes one per call"
+            )
 
     def properties(self) -> dict[str, Any]:
         props: dict[str, Any] = {
@@ -191,6 +207,7 @@ class DashboardRefs:
     deployment_alarm_arns: tuple[str, ...]
     cis_alarm_arns: tuple[str, ...]
     backup_alarm_arn: str
+    trail_delivery_alarm_arn: str
     backup_vault: str
     backup_events_rule: str
     min_capacity: int
@@ -201,6 +218,8 @@ class DashboardRefs:
     archive_bucket: str
     budget_name: str
     monthly_budget_usd: float
+    web_acl: str | None = None  # WAF web ACL name (the AWS/WAFV2 WebACL dimension); None: no WAF
+    waf_rules: tuple[str, ...] = ()  # each rule's metric name (the Rule dimension), by priority
 
 
 def _ecs(r: DashboardRefs) -> dict[str, str]:
@@ -237,17 +256,25 @@ def application_dashboard(r: DashboardRefs) -> Dashboard:
         for tg in r.target_group_suffixes
         for metric, short in (("HealthyHostCount", "healthy"), ("UnHealthyHostCount", "unhealthy"))
     )
-    throttles: list[Line | Expression] = []
-    for i, (base, t) in enumerate(tables):
-        throttles += [
-            Line("AWS/DynamoDB", "ReadThrottleEvents", {"TableName": t}, label=f"{base} read throttles"),
-            Line("AWS/DynamoDB", "WriteThrottleEvents", {"TableName": t}, label=f"{base} write throttles"),
-            Expression(
-                f"SELECT SUM(ThrottledRequests) FROM SCHEMA(\"AWS/DynamoDB\", Operation, TableName) WHERE TableName = '{t}'",
-                f"{base} throttled requests",
-                f"tr{i}",
+    # One widget per table: each holds that table's ThrottledRequests query (one SELECT per widget).
+    throttles = tuple(
+        MetricWidget(
+            f"DynamoDB throttling: {base}",
+            (
+                Line("AWS/DynamoDB", "ReadThrottleEvents", {"TableName": t}, label=f"{base} read throttles"),
+                Line("AWS/DynamoDB", "WriteThrottleEvents", {"TableName": t}, label=f"{base} write throttles"),
+                Expression(
+                    f"SELECT SUM(ThrottledRequests) FROM SCHEMA(\"AWS/DynamoDB\", Operation, TableName) WHERE TableName = '{t}'",
+                    f"{base} throttled requests",
+                    "tr",
+                ),
             ),
-        ]
+            r.region,
+            stat="Sum",
+            period=60,
+        )
+        for base, t in tables
+    )
     capacity = tuple(
         Line("AWS/DynamoDB", metric, {"TableName": t}, label=f"{base} {short}")
         for base, t in tables
@@ -292,9 +319,10 @@ def application_dashboard(r: DashboardRefs) -> Dashboard:
                 period=60,
                 annotations=(Annotation(1, "p95 alarm 1s", "#d62728"),),
             ),
+            *_waf_widgets(r),
             MetricWidget("Target health (production and alternate)", health, r.region, stat="Minimum", period=60),
             MetricWidget("DynamoDB consumed capacity", capacity, r.region, stat="Sum", period=300),
-            MetricWidget("DynamoDB throttling", tuple(throttles), r.region, stat="Sum", period=60),
+            *throttles,
             MetricWidget(
                 f"Application errors ({r.error_namespace}/ErrorCount)",
                 (Line(r.error_namespace, "ErrorCount", label="ERROR lines"),),
@@ -309,6 +337,26 @@ def application_dashboard(r: DashboardRefs) -> Dashboard:
                 r.region,
             ),
         )
+    )
+
+
+def _waf_widgets(r: DashboardRefs) -> tuple[MetricWidget, ...]:
+    """Allowed against blocked requests at the web ACL, and what each rule blocked or (in count
+    mode) would have blocked. AWS/WAFV2 publishes REGIONAL metrics with a Region dimension."""
+    if not r.web_acl:
+        return ()
+    acl = {"WebACL": r.web_acl, "Region": r.region}
+    lines: list[Line | Expression] = [
+        Line("AWS/WAFV2", "AllowedRequests", {**acl, "Rule": "ALL"}, label="Allowed (all)"),
+        Line("AWS/WAFV2", "BlockedRequests", {**acl, "Rule": "ALL"}, label="Blocked (all)"),
+    ]
+    for rule in r.waf_rules:
+        lines.append(Line("AWS/WAFV2", "BlockedRequests", {**acl, "Rule": rule}, label=f"{rule} blocked"))
+        lines.append(Line("AWS/WAFV2", "CountedRequests", {**acl, "Rule": rule}, label=f"{rule} counted"))
+    return (
+        MetricWidget(
+            "WAF: allowed against blocked requests, by rule", tuple(lines), r.region, stat="Sum", period=300, width=24
+        ),
     )
 
 
@@ -333,14 +381,23 @@ def compliance_dashboard(r: DashboardRefs) -> Dashboard:
             stat="Sum",
             period=3600,
         ),
+        # Completed and failed jobs are one Metrics Insights query each, so one widget each.
         MetricWidget(
-            "Backup job results",
+            "Backup jobs completed",
             (
                 Expression(
                     f"SELECT SUM(NumberOfBackupJobsCompleted) FROM \"AWS/Backup\" WHERE BackupVaultName = '{vault}'",
                     "Completed",
                     "completed",
                 ),
+            ),
+            r.region,
+            stat="Sum",
+            period=86400,
+        ),
+        MetricWidget(
+            "Backup jobs failed",
+            (
                 Expression(
                     f"SELECT SUM(NumberOfBackupJobsFailed) FROM \"AWS/Backup\" WHERE BackupVaultName = '{vault}'",
                     "Failed",
@@ -354,7 +411,12 @@ def compliance_dashboard(r: DashboardRefs) -> Dashboard:
             stat="Sum",
             period=86400,
         ),
-        AlarmWidget("Backup failure alarm", (r.backup_alarm_arn,), width=12, height=3),
+        AlarmWidget(
+            "Backup failure and audit-log delivery alarms",
+            (r.backup_alarm_arn, r.trail_delivery_alarm_arn),
+            width=12,
+            height=3,
+        ),
     ]
     findings: list[Line | Expression] = []
     if r.guardduty_rule:

@@ -1,7 +1,9 @@
-"""CIS AWS Foundations Benchmark CloudWatch monitoring set (issue 4 item 3).
+"""CIS AWS Foundations Benchmark CloudWatch monitoring set, and the heartbeat that keeps it honest.
 
 Each check is a metric filter on the CloudTrail log group and an alarm on its metric, firing on
-the first matching event (CIS v1.4/v3 section "Monitoring", Security Hub CloudWatch.1-14).
+the first matching event (CIS v1.4/v3 section "Monitoring", Security Hub CloudWatch.1-14). Those
+alarms are silent when nothing matches, and equally silent when CloudTrail stops delivering to the
+log group: ``trail_delivery_alarm`` fires when the trail's events stop arriving.
 """
 
 from __future__ import annotations
@@ -250,7 +252,32 @@ def create_cis_monitoring(
             period=300,
             evaluation_periods=1,
             datapoints_to_alarm=1,
-            treat_missing_data="notBreaching",  # the filter publishes only on matching events
+            # The filter publishes only on matching events: a gap is no such event.
+            treat_missing_data="notBreaching",
         )
         alarms[spec.key] = create_alarm(owner, spec, topic_arn)
     return filters, alarms
+
+
+TRAIL_DELIVERY_KEY = "cloudtrail-delivery-stopped"
+
+
+def trail_delivery_alarm(trail_log_group_name: pulumi.Input[str]) -> AlarmSpec:
+    """No CloudTrail event reached the trail log group for an hour. An account running this platform
+    makes API calls every minute (ECS, autoscaling, role sessions), so silence means delivery broke and
+    the CIS alarms above are blind (PCI-DSS 10.7.2: failures of audit logging are detected)."""
+    return AlarmSpec(
+        key=TRAIL_DELIVERY_KEY,
+        description="No CloudTrail events delivered to the trail log group for 1 hour: the CIS monitoring "
+        "alarms are blind. Check the trail's CloudWatch Logs role and delivery status (aws cloudtrail "
+        "get-trail-status).",
+        metric=Metric("AWS/Logs", "IncomingLogEvents", "Sum", {"LogGroupName": trail_log_group_name}),
+        comparison="LessThanThreshold",
+        threshold=1,
+        period=3600,
+        evaluation_periods=1,
+        datapoints_to_alarm=1,
+        # A heartbeat: CloudWatch Logs publishes IncomingLogEvents only when events arrive, so a missing
+        # datapoint IS the failure this alarm exists for.
+        treat_missing_data="breaching",
+    )
