@@ -51,6 +51,8 @@ def error_rate_alarm(
         threshold=args.error_rate_threshold_percent,
         evaluation_periods=3,
         datapoints_to_alarm=2,
+        # ALB publishes RequestCount and 5XX counts only when requests arrive: a gap is an idle
+        # minute with no errors, and must not roll a deployment back.
         treat_missing_data="notBreaching",
         actions_enabled=True,
         alarm_actions=[topic_arn],
@@ -88,6 +90,8 @@ def unhealthy_hosts_alarm(
         evaluation_periods=2,
         comparison_operator="GreaterThanThreshold",
         threshold=0,
+        # A gap means the group has no registered targets (the idle colour between deployments):
+        # nothing is unhealthy. A deployment's new tasks register and publish within a minute.
         treat_missing_data="notBreaching",
         actions_enabled=True,
         alarm_actions=[topic_arn],
