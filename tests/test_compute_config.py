@@ -1,4 +1,4 @@
-"""Issue 3 item 11: impossible compute settings fail before any resource, naming the key."""
+"""Impossible compute settings fail before any resource, naming the key."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 3 items 7-10: blue/green and canary, alarms and rollback, autoscaling, service, outputs, policies."""
+"""Compute, deployments: blue/green and canary, alarms and rollback, autoscaling, service, outputs, policies."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 3 items 1-6: registry, cluster, task definition, IAM, load balancer, listeners, certificate."""
+"""Compute resources: registry, cluster, task definition, IAM, load balancer, listeners, certificate."""
 
 from __future__ import annotations
 

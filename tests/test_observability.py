@@ -1,4 +1,4 @@
-"""Observability (issue 4): alert topic, alarms, CIS filters, dashboards, archive, budget."""
+"""Observability (runbook "Monitoring & Alerting"): alert topic, alarms, CIS filters, dashboards, archive, budget."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from components.compute.task import build_log_group, build_task_definition
 
 
 class ComputeService(Component):
-    """The backend's compute layer (issue 3).
+    """The backend's compute layer (docs/decisions.md "Compute").
 
     Attributes: ``repository``, ``lifecycle_policy``, ``cluster``, ``capacity_providers``, ``log_group``,
     ``task_definition``, ``execution_role``, ``task_role``, ``infrastructure_role``, ``alb``,

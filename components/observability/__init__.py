@@ -1,5 +1,5 @@
-"""Observability and cost controls (issue 4): alert channels, alarms, CIS security monitoring,
-dashboards, log archive and budget."""
+"""Observability and cost controls: alert channels, alarms, CIS security monitoring, dashboards,
+log archive and budget (runbook "Monitoring & Alerting", "Cost Optimization")."""
 
 from components.observability.alarms import AlarmSpec, Metric, Thresholds
 from components.observability.alerting import Alerting, AlertingArgs

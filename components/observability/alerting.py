@@ -1,4 +1,4 @@
-"""Alert channels (issue 4 item 1; runbook "Alert Channels").
+"""Alert channels (runbook "Alert Channels").
 
 One SNS topic (``budgetbuddy-alarms`` in production), encrypted with the messaging CMK, that
 CloudWatch alarms, AWS Budgets, EventBridge rules and CodeStar notifications may publish to, each

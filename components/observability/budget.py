@@ -1,4 +1,4 @@
-"""Cost controls (issue 4 item 6; runbook "Cost Monitoring").
+"""Cost controls (runbook "Cost Monitoring").
 
 A monthly COST budget filtered to this environment's cost-allocation tag, with notifications at
 80 % and 100 % of actual and 100 % of forecasted spend to the ops email and the alarm topic; and

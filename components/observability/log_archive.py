@@ -1,4 +1,4 @@
-"""Application log archive (issue 4 item 5; runbook cost checklist "Archive old CloudWatch logs to
+"""Application log archive (runbook cost checklist "Archive old CloudWatch logs to
 S3", "Enable S3 Intelligent-Tiering").
 
 CloudWatch Logs subscription filter -> Kinesis Data Firehose (SSE with the storage CMK) -> a
