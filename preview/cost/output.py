@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from preview.cost.assumptions import specs, unit_of
 from preview.cost.model import CostReport, LineItem
 from preview.cost.prices import NOTES
 
@@ -19,11 +21,15 @@ def _usd(v: float) -> str:
 
 
 def _qty(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".") if v % 1 else f"{v:,.0f}"
+    """Every digit a quantity carries (line items round quantities to 4 decimals)."""
+    return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
 def _price(v: float) -> str:
-    return f"${v:.6f}".rstrip("0").rstrip(".") if v < 0.01 else f"${v:,.4f}".rstrip("0").rstrip(".")
+    """Every digit a unit price carries (up to 8 decimals), at least cents: $0.10, $0.03238, $0.000111."""
+    whole, _, frac = f"{v:,.8f}".partition(".")
+    frac = frac.rstrip("0")
+    return f"${whole}.{frac.ljust(2, '0')}"
 
 
 def _monthly(i: LineItem) -> str:
@@ -39,6 +45,33 @@ def _quantity(i: LineItem) -> str:
     return q
 
 
+def arithmetic(i: LineItem) -> tuple[str, str, str, str]:
+    """(quantity, free quantity or "", unit price, monthly) as printed: ``(quantity - free) x price`` rounds to
+    the monthly figure, so every line can be checked by hand."""
+    return _qty(i.quantity), _qty(i.free_quantity) if i.free_quantity else "", _price(i.unit_price), _usd(i.monthly_usd)
+
+
+def _assumption_value(key: str, value: Any) -> str:
+    unit = unit_of(key)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_qty(v)}" for k, v in value.items()) + (f" {unit}" if unit else "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _qty(float(value)) + (f" {unit}" if unit else "")
+    return str(value)
+
+
+def used_assumptions(report: CostReport) -> list[tuple[str, str, str]]:
+    """(key, value with unit, what it means) for every assumption a figure of this report used."""
+    helps = {s.key: s.help for s in specs()}
+    return [
+        (k, _assumption_value(k, v), helps.get(k, ""))
+        for k, v in report.assumptions.describe().items()
+        if k in report.used_assumptions
+    ]
+
+
 def _budget_line(report: CostReport) -> str:
     b = report.budget
     if b is None:
@@ -46,70 +79,64 @@ def _budget_line(report: CostReport) -> str:
     if b.amount is None:
         return f"Budget {b.resource}: limitAmount unknown during preview."
     pct, pct_max = report.budget_percent or 0.0, report.budget_percent_max or 0.0
-    return (
-        f"Budget {b.resource}: {_usd(b.amount)}/month - estimate {_usd(report.total)} = {pct:.1f}% "
-        f"({pct_max:.1f}% at max capacity)"
-    )
+    return f"Budget {b.resource}: {_usd(b.amount)}/month; estimate {pct:.1f}% ({pct_max:.1f}% at max capacity)"
+
+
+def totals_lines(report: CostReport) -> list[str]:
+    """The headline, each line short enough for an 80-column log: total, range, budget."""
+    lines = [
+        f"Total: {_usd(report.total)}/month (fixed {_usd(report.fixed_total)} + usage {_usd(report.usage_total)})",
+        f"At max capacity: {_usd(report.total_max)}/month",
+    ]
+    if report.load_factor != 1.0:
+        lines[-1] += f" (tasks and task-driven usage x{report.load_factor:g})"
+    return [*lines, _budget_line(report)]
 
 
 def render(report: CostReport, console: Console | None = None) -> None:
-    """Print the estimate: line items by category, totals, budget, unknowns, assumptions (rich)."""
+    """Print the full estimate (behind ``--cost``): line items by category with the arithmetic of each,
+    subtotals, totals, budget, notes, unknowns and the assumptions used, with units. Fits 80 columns: long
+    cells wrap between words, no figure is cut."""
     console = console or Console()
-    table = Table(
-        title=f"Monthly cost estimate - {report.stack} ({report.prices.region}, prices {report.prices.as_of})"
-    )
-    for col, kw in (
-        ("category", {}),
-        ("resource type / component", {"overflow": "fold"}),
-        ("item", {"overflow": "fold"}),
-        ("quantity", {"justify": "right"}),
-        ("unit", {}),
-        ("unit price", {"justify": "right"}),
-        ("monthly USD", {"justify": "right"}),
-        ("assumption", {"overflow": "fold"}),
-    ):
-        table.add_column(col, **kw)
-    for i in sorted(report.items, key=lambda i: (i.category, i.resource_type, -i.monthly_usd)):
-        table.add_row(
-            i.category,
-            f"{i.resource_type}\n[dim]{i.component}[/]",
-            i.item,
-            _quantity(i),
-            i.unit,
-            _price(i.unit_price),
-            _monthly(i),
-            i.assumption or "[dim]fixed (from the program)[/]",
-        )
-    table.add_section()
-    for cat, usd in report.by_category().items():
-        table.add_row(f"[bold]{cat}[/]", "", "subtotal", "", "", "", _usd(usd), "")
-    table.add_row("[bold]total[/]", "", f"fixed {_usd(report.fixed_total)} + usage {_usd(report.usage_total)}",
-                  "", "", "", f"[bold]{_usd(report.total)}[/]", f"{_usd(report.total_max)} at max capacity")  # fmt: skip
+    p = report.prices
+    console.print(f"[bold]Monthly cost estimate: {report.stack}[/] ({p.region} list prices as of {p.as_of})")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("item: quantity x unit price; assumption", ratio=1, overflow="fold")
+    table.add_column("USD/month", justify="right", no_wrap=True, min_width=11)
+    by_cat = report.by_category()
+    for cat in by_cat:
+        table.add_row(f"[bold]{cat}[/]", "")
+        for i in sorted((i for i in report.items if i.category == cat), key=lambda i: (-i.monthly_usd, i.key)):
+            note = i.assumption or "fixed (from the program)"
+            monthly = _usd(i.monthly_usd)
+            if i.quantity_max is not None and abs(i.monthly_usd_max - i.monthly_usd) > 0.005:
+                monthly += f"\n[dim]max {_usd(i.monthly_usd_max)}[/]"
+            table.add_row(f"{i.item}\n  {_quantity(i)} {i.unit} x {_price(i.unit_price)}; [dim]{note}[/]", monthly)
+        table.add_row(f"[bold]{cat} subtotal[/]", f"[bold]{_usd(by_cat[cat])}[/]", end_section=True)
     console.print(table)
-    console.print(_budget_line(report), highlight=False)
+    for line in totals_lines(report):
+        console.print(line, highlight=False)
     for c in report.comparisons:
         console.print(f"[cyan]note:[/] {c}", highlight=False)
     for w in report.warnings:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if report.unknowns:
-        t = Table(title="Inputs unknown during preview")
-        for col in ("resource", "type", "property", "effect"):
-            t.add_column(col, overflow="fold")
-        for u in report.unknowns:
-            t.add_row(u.resource, u.resource_type, u.prop, u.effect)
-        console.print(t)
+    for u in report.unknowns:
+        console.print(f"[yellow]unknown in preview:[/] {u.resource} ({u.resource_type}) {u.prop}: {u.effect}",
+                      highlight=False)  # fmt: skip
     free = sum(report.no_direct_charge.values())
     console.print(f"No direct charge: {free} resources ({len(report.no_direct_charge)} types)", highlight=False)
     if report.not_modeled:
         listed = ", ".join(f"{t} x{n}" for t, n in report.not_modeled.items())
         console.print(f"[yellow]Not modelled (may cost):[/] {listed}", highlight=False)
-    a = Table(title=f"Usage assumptions ({report.assumptions.environment})")
-    a.add_column("assumption")
+    a = Table(title=f"Usage assumptions used ({report.assumptions.environment})", box=box.SIMPLE_HEAD,
+              show_edge=False, pad_edge=False)  # fmt: skip
+    a.add_column("key (--assume KEY=VALUE)", overflow="fold")
     a.add_column("value", overflow="fold")
-    for k, v in report.assumptions.describe().items():
-        a.add_row(k, str(v))
+    a.add_column("meaning", overflow="fold", ratio=1)
+    for key, value, meaning in used_assumptions(report):
+        a.add_row(key, value, meaning)
     console.print(a)
-    console.print(f"[dim]{DISCLAIMER} Sources: AWS pricing pages (see docs/cost.md).[/]", highlight=False)
+    console.print(f"[dim]{DISCLAIMER} Prices and sources: docs/cost.md.[/]", highlight=False)
 
 
 def to_markdown(report: CostReport) -> str:
@@ -123,6 +150,8 @@ def to_markdown(report: CostReport) -> str:
         "",
         f"**{_usd(report.total)}/month** (fixed {_usd(report.fixed_total)}, usage-based {_usd(report.usage_total)}); "
         f"{_usd(report.total_max)} at max capacity. {_budget_line(report)}",
+        "",
+        "Each line: (quantity - free) x unit price = monthly USD.",
         "",
         "| category | resource type | component | item | quantity | unit | unit price | monthly USD | assumption |",
         "|---|---|---|---|--:|---|--:|--:|---|",
@@ -168,11 +197,11 @@ def to_markdown(report: CostReport) -> str:
         out.append("Not modelled (may cost): " + ", ".join(f"`{t}` x{n}" for t, n in report.not_modeled.items()))
     out += [
         "",
-        "<details><summary>Usage assumptions</summary>",
+        "<details><summary>Usage assumptions used</summary>",
         "",
-        "| assumption | value |",
-        "|---|---|",
-        *(f"| {k} | {cell(str(v))} |" for k, v in report.assumptions.describe().items()),
+        "| assumption | value | meaning |",
+        "|---|---|---|",
+        *(f"| `{k}` | {cell(v)} | {cell(m)} |" for k, v, m in used_assumptions(report)),
         "",
         "</details>",
         "",
@@ -203,8 +232,10 @@ def to_json(report: CostReport) -> dict[str, Any]:
         },
         "items": [
             {
-                **{k: v for k, v in asdict(i).items() if k != "resources"},
+                **{k: v for k, v in asdict(i).items() if k not in ("resources", "key")},
+                "id": i.key,
                 "resources": list(i.resources),
+                "billableQuantity": round(i.billable, 4),
                 "monthlyUsd": round(i.monthly_usd, 4),
                 "monthlyUsdMax": round(i.monthly_usd_max, 4),
             }
@@ -215,7 +246,13 @@ def to_json(report: CostReport) -> dict[str, Any]:
         "notes": list(report.comparisons),
         "noDirectCharge": dict(report.no_direct_charge),
         "notModeled": dict(report.not_modeled),
-        "assumptions": report.assumptions.describe(),
+        "assumptions": asdict(report.assumptions),
+        "assumptionsUsed": {
+            k: {"value": v, "unit": unit_of(k)}
+            for k, v in report.assumptions.describe().items()
+            if k in report.used_assumptions
+        },
+        "loadFactor": report.load_factor,
         "priceNotes": list(NOTES),
         "priceSources": list(report.prices.sources),
     }
