@@ -35,6 +35,7 @@ SOURCES: tuple[str, ...] = (
     "https://aws.amazon.com/waf/pricing/",
     "https://aws.amazon.com/route53/pricing/",
     "https://aws.amazon.com/ec2/pricing/on-demand/ (Data Transfer)",
+    "https://aws.amazon.com/privatelink/pricing/",
 )
 
 
@@ -211,5 +212,50 @@ NOTES: tuple[str, ...] = (
     "S3: Glacier classes add 40 KB of metadata per object and IA classes bill 128 KB minimum per object; "
     "not modelled (the buckets hold few, large objects).",
 )
+
+# Field-name prefix -> the pricing page each figure was transcribed from (longest prefix wins).
+SOURCE_BY_PREFIX: dict[str, str] = {
+    "fargate": "https://aws.amazon.com/fargate/pricing/",
+    "nat_": "https://aws.amazon.com/vpc/pricing/",
+    "public_ipv4": "https://aws.amazon.com/vpc/pricing/",
+    "interface_endpoint": "https://aws.amazon.com/privatelink/pricing/",
+    "alb_": "https://aws.amazon.com/elasticloadbalancing/pricing/",
+    "nlb_": "https://aws.amazon.com/elasticloadbalancing/pricing/",
+    "route53": "https://aws.amazon.com/route53/pricing/",
+    "internet_egress": "https://aws.amazon.com/ec2/pricing/on-demand/ (Data Transfer)",
+    "free_internet_egress": "https://aws.amazon.com/ec2/pricing/on-demand/ (Data Transfer)",
+    "waf": "https://aws.amazon.com/waf/pricing/",
+    "kms": "https://aws.amazon.com/kms/pricing/",
+    "secret": "https://aws.amazon.com/secrets-manager/pricing/",
+    "cloudtrail": "https://aws.amazon.com/cloudtrail/pricing/",
+    "guardduty": "https://aws.amazon.com/guardduty/pricing/",
+    "securityhub": "https://aws.amazon.com/security-hub/pricing/",
+    "alarm": "https://aws.amazon.com/cloudwatch/pricing/",
+    "metrics_insights": "https://aws.amazon.com/cloudwatch/pricing/",
+    "anomaly": "https://aws.amazon.com/cloudwatch/pricing/",
+    "composite": "https://aws.amazon.com/cloudwatch/pricing/",
+    "dashboard": "https://aws.amazon.com/cloudwatch/pricing/",
+    "custom_metric": "https://aws.amazon.com/cloudwatch/pricing/",
+    "logs_": "https://aws.amazon.com/cloudwatch/pricing/",
+    "vended": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_alarm": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_dashboards": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_custom": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_logs": "https://aws.amazon.com/cloudwatch/pricing/",
+    "dynamodb": "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+    "backup": "https://aws.amazon.com/backup/pricing/",
+    "s3": "https://aws.amazon.com/s3/pricing/",
+    "ecr": "https://aws.amazon.com/ecr/pricing/",
+    "firehose": "https://aws.amazon.com/firehose/pricing/",
+    "codepipeline": "https://aws.amazon.com/codepipeline/pricing/",
+    "codebuild": "https://aws.amazon.com/codebuild/pricing/",
+}
+
+
+def source_of(field_name: str) -> str:
+    """The pricing page of a ``PriceTable`` field."""
+    matches = [p for p in SOURCE_BY_PREFIX if field_name.startswith(p)]
+    return SOURCE_BY_PREFIX[max(matches, key=len)] if matches else ""
+
 
 PRICES = PriceTable()
