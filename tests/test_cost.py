@@ -14,8 +14,8 @@ from rich.console import Console
 
 from preview import cost
 from preview.cost import fargate
-from preview.cost.estimate import _cron_runs_per_day
 from preview.cost.inputs import UNKNOWN
+from preview.cost.pricers.data import cron_runs_per_day as _cron_runs_per_day
 from tests.policies.policy_fixtures import baseline
 
 P = cost.PRICES

@@ -323,3 +323,20 @@ def test_max_capacity_free_tier_is_granted_at_the_upper_end_too() -> None:
     report = cost.estimate([*service_stack(min_capacity=2.0, max_capacity=4.0), alb()], "staging", a)
     egress = item(report, "internet-egress")
     assert egress.monthly_usd == 0.0 and egress.monthly_usd_max == 0.0  # 80 GB at max is still under 100 GB
+
+
+def test_a_recorded_stack_with_a_web_acl_prices_it_in_the_breakdown_and_the_budget() -> None:
+    from tests.test_cost_report import recorded
+
+    base = list(recorded("production"))
+    without = cost.estimate(base, "production")
+    with_waf = cost.estimate([*base, *waf_stack()], "production")
+    assert not with_waf.not_modeled
+    waf = [i for i in with_waf.items if i.key.startswith("waf") or i.key.endswith(":waf-logs")]
+    assert {i.key for i in waf} == {"waf-web-acl:edge-waf", "waf-rules:edge-waf", "waf-requests:edge-waf",
+                                    "log-ingestion:waf-logs", "log-storage:waf-logs"}  # fmt: skip
+    added = sum(i.monthly_usd for i in waf)
+    assert with_waf.total == pytest.approx(without.total + added)
+    assert with_waf.by_category()["Security"] == pytest.approx(without.by_category()["Security"] + added - sum(
+        i.monthly_usd for i in waf if i.category == "Monitoring"))  # fmt: skip
+    assert with_waf.budget_percent == pytest.approx(100 * with_waf.total / 5000.0)

@@ -149,12 +149,14 @@ def _prices() -> list[str]:
     return out
 
 
-def _assumptions(usages: dict[str, cost.UsageAssumptions]) -> list[str]:
+def _assumptions(usages: dict[str, cost.UsageAssumptions], reports: dict[str, cost.CostReport]) -> list[str]:
     out = [
         "## Usage assumptions",
         "",
         "Defaults in `preview/cost/assumptions.py`, per stack in `preview/cost/usage/<stack>.yaml`; override with",
         "`--assumptions FILE` (YAML, same keys) and `--assume KEY=VALUE` (a per-role value: `logGb.app=20`).",
+        "A value in italics drives no figure of that stack today (for example GuardDuty's, with no detector",
+        "deployed); the report prints only the assumptions its figures use.",
         "",
         "| key | unit | meaning | " + " | ".join(usages) + " |",
         "|---|---|---|" + "--:|" * len(usages),
@@ -164,6 +166,9 @@ def _assumptions(usages: dict[str, cost.UsageAssumptions]) -> list[str]:
         values = [_assumption_value(spec.key, described[s][spec.key]) for s in usages]
         if spec.unit:
             values = [v.removesuffix(f" {spec.unit}") for v in values]
+        values = [
+            v if spec.key in reports[s].used_assumptions else f"_{v}_" for s, v in zip(usages, values, strict=True)
+        ]
         out.append(f"| `{spec.key}` | {spec.unit} | {spec.help} | " + " | ".join(values) + " |")
     return [*out, ""]
 
@@ -192,7 +197,7 @@ def render(recordings: dict[str, list[dict[str, Any]]]) -> str:
     """The page, from each stack's recorded resources."""
     usages = {s: cost.for_stack(s) for s in recordings}
     reports = {s: cost.estimate(res, s, usages[s]) for s, res in recordings.items()}
-    parts = [INTRO, *_prices(), *_assumptions(usages), *_totals(reports), JSON_DOC, OUTRO]
+    parts = [INTRO, *_prices(), *_assumptions(usages, reports), *_totals(reports), JSON_DOC, OUTRO]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

@@ -11,6 +11,7 @@ field names (``natGbProcessed``); a per-role value is ``logGb.app``. Bad keys or
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -283,13 +284,19 @@ def stack_file(stack: str) -> Path | None:
     return path if path.is_file() else None
 
 
+@functools.lru_cache(maxsize=16)
+def _stack_updates(path: str, mtime_ns: int) -> tuple[tuple[str, Any], ...]:
+    """A stack file's validated updates, parsed once per version of the file (estimate runs often)."""
+    return tuple(read_file(Path(path)).items())
+
+
 def for_stack(stack: str, *overrides: Mapping[str, Any]) -> UsageAssumptions:
     """The stack's assumptions: defaults, its usage file, then each override (from ``read_file`` /
     ``parse_assume``) in order. ``prod`` reads ``production.yaml``."""
     usage = UsageAssumptions(environment=stack)
     path = stack_file("production" if stack == "prod" else stack)
     if path is not None:
-        usage = _apply(usage, read_file(path))
+        usage = _apply(usage, dict(_stack_updates(str(path), path.stat().st_mtime_ns)))
     for o in overrides:
         usage = _apply(usage, o)
     return usage

@@ -57,6 +57,9 @@ class Context:
         self.p = prices
         self.priced: set[str] = set()  # URNs that produced or fed a line item
         self.by_urn = {r.get("urn", ""): r for r in self.resources}
+        self.by_type: dict[str, list[Resource]] = {}
+        for r in self.resources:
+            self.by_type.setdefault(str(r.get("type", "")), []).append(r)
         self.free_left = {
             "alarm": prices.free_alarm_metrics,
             "dashboard": prices.free_dashboards,
@@ -75,7 +78,11 @@ class Context:
 
     # --- reading ------------------------------------------------------------------------
     def of(self, *types: str) -> list[Resource]:
-        return [r for r in self.resources if r.get("type") in types]
+        """Recorded resources of ``types``, in recording order."""
+        if len(types) == 1:
+            return list(self.by_type.get(types[0], ()))
+        wanted = set(types)
+        return [r for r in self.resources if r.get("type") in wanted]
 
     @staticmethod
     def inputs(res: Resource) -> dict[str, Any]:

@@ -16,10 +16,9 @@ from preview.cost.inputs import UnknownValueError, number, plain
 from preview.cost.model import Budget, CostReport
 from preview.cost.pricers import DEPLOYED_SERVICES, PER_RESOURCE, WHOLE_STACK
 from preview.cost.pricers.compute import load_factor
-from preview.cost.pricers.data import cron_runs_per_day as _cron_runs_per_day
 from preview.cost.prices import PRICES, PriceTable
 
-__all__ = ["FREE_PREFIXES", "NEGLIGIBLE", "_cron_runs_per_day", "component_of", "estimate"]
+__all__ = ["FREE_PREFIXES", "NEGLIGIBLE", "component_of", "estimate"]
 
 # Types that have no charge of their own (their cost, if any, is priced on another resource).
 FREE_PREFIXES: tuple[str, ...] = (

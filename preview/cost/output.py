@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from preview.cost.assumptions import specs, unit_of
 from preview.cost.model import CostReport, LineItem
@@ -93,50 +92,70 @@ def totals_lines(report: CostReport) -> list[str]:
     return [*lines, _budget_line(report)]
 
 
-def render(report: CostReport, console: Console | None = None) -> None:
-    """Print the full estimate (behind ``--cost``): line items by category with the arithmetic of each,
-    subtotals, totals, budget, notes, unknowns and the assumptions used, with units. Fits 80 columns: long
-    cells wrap between words, no figure is cut."""
-    console = console or Console()
+RIGHT = 13  # "max $2,698.70"
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    # names (log groups, buckets) stay whole: break only a word longer than the line, never at hyphens
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) or [""]
+
+
+def table_lines(report: CostReport, width: int = 80) -> list[str]:
+    """The full table as plain lines of at most ``width`` characters: per category, each line item (label and
+    monthly USD), then its arithmetic and assumption, indented; the upper end of a range under the figure."""
+    left = width - RIGHT - 1
     p = report.prices
-    console.print(f"[bold]Monthly cost estimate: {report.stack}[/] ({p.region} list prices as of {p.as_of})")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("item: quantity x unit price; assumption", ratio=1, overflow="fold")
-    table.add_column("USD/month", justify="right", no_wrap=True, min_width=11)
+    out = [
+        *_wrap(f"Monthly cost estimate: {report.stack} ({p.region} list prices as of {p.as_of})", width),
+        f"{'item / quantity x unit price; assumption':<{left}} {'USD/month':>{RIGHT}}",
+        "-" * width,
+    ]
     by_cat = report.by_category()
     for cat in by_cat:
-        table.add_row(f"[bold]{cat}[/]", "")
+        out.append(cat)
         for i in sorted((i for i in report.items if i.category == cat), key=lambda i: (-i.monthly_usd, i.key)):
-            note = i.assumption or "fixed (from the program)"
-            monthly = _usd(i.monthly_usd)
+            head = _wrap(i.item, left, "  ")
+            right = [_usd(i.monthly_usd)]
             if i.quantity_max is not None and abs(i.monthly_usd_max - i.monthly_usd) > 0.005:
-                monthly += f"\n[dim]max {_usd(i.monthly_usd_max)}[/]"
-            table.add_row(f"{i.item}\n  {_quantity(i)} {i.unit} x {_price(i.unit_price)}; [dim]{note}[/]", monthly)
-        table.add_row(f"[bold]{cat} subtotal[/]", f"[bold]{_usd(by_cat[cat])}[/]", end_section=True)
-    console.print(table)
+                right.append(f"max {_usd(i.monthly_usd_max)}")
+            note = i.assumption or "fixed (from the program)"
+            body = _wrap(f"{_quantity(i)} {i.unit} x {_price(i.unit_price)}; {note}", left, "      ")
+            rows = [*head, *body]
+            for n, line in enumerate(rows):
+                figure = right[n] if n < len(right) else ""
+                out.append(f"{line:<{left}} {figure:>{RIGHT}}".rstrip() if figure else line)
+            for extra in right[len(rows) :]:
+                out.append(f"{'':<{left}} {extra:>{RIGHT}}")
+        out.append(f"{'  ' + cat + ' subtotal':<{left}} {_usd(by_cat[cat]):>{RIGHT}}")
+    return [*out, "-" * width]
+
+
+def render(report: CostReport, console: Console | None = None) -> None:
+    """Print the full estimate (behind ``--cost``): line items by category with the arithmetic of each,
+    subtotals, totals, budget, notes, unknowns and the assumptions used, with units. Lines are laid out to the
+    console width (at most 120): text wraps between words, no figure is ever cut."""
+    console = console or Console()
+    width = max(60, min(console.width, 120))
+    lines = table_lines(report, width)
     for line in totals_lines(report):
-        console.print(line, highlight=False)
+        lines += _wrap(line, width)
     for c in report.comparisons:
-        console.print(f"[cyan]note:[/] {c}", highlight=False)
+        lines += _wrap(f"note: {c}", width)
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        lines += _wrap(f"warning: {w}", width)
     for u in report.unknowns:
-        console.print(f"[yellow]unknown in preview:[/] {u.resource} ({u.resource_type}) {u.prop}: {u.effect}",
-                      highlight=False)  # fmt: skip
+        lines += _wrap(f"unknown in preview: {u.resource} ({u.resource_type}) {u.prop}: {u.effect}", width)
     free = sum(report.no_direct_charge.values())
-    console.print(f"No direct charge: {free} resources ({len(report.no_direct_charge)} types)", highlight=False)
+    lines.append(f"No direct charge: {free} resources ({len(report.no_direct_charge)} types)")
     if report.not_modeled:
-        listed = ", ".join(f"{t} x{n}" for t, n in report.not_modeled.items())
-        console.print(f"[yellow]Not modelled (may cost):[/] {listed}", highlight=False)
-    a = Table(title=f"Usage assumptions used ({report.assumptions.environment})", box=box.SIMPLE_HEAD,
-              show_edge=False, pad_edge=False)  # fmt: skip
-    a.add_column("key (--assume KEY=VALUE)", overflow="fold")
-    a.add_column("value", overflow="fold")
-    a.add_column("meaning", overflow="fold", ratio=1)
+        lines += _wrap("Not modelled (may cost): " + ", ".join(f"{t} x{n}" for t, n in report.not_modeled.items()),
+                       width)  # fmt: skip
+    lines += ["", f"Usage assumptions used ({report.assumptions.environment}; --assume KEY=VALUE to change):"]
     for key, value, meaning in used_assumptions(report):
-        a.add_row(key, value, meaning)
-    console.print(a)
-    console.print(f"[dim]{DISCLAIMER} Prices and sources: docs/cost.md.[/]", highlight=False)
+        lines += _wrap(f"{key} = {value}", width, "  ")
+        lines += _wrap(meaning, width, "      ")
+    lines += _wrap(f"{DISCLAIMER} Prices and sources: docs/cost.md.", width)
+    console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 def to_markdown(report: CostReport) -> str:
