@@ -6,12 +6,16 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import tempfile
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from preview import cost
@@ -210,3 +214,35 @@ def test_cost_doc_is_generated_from_the_code_and_not_stale() -> None:
         assert f"| {s} | ${r.total:,.2f} | ${r.total_max:,.2f} |" in text
     for spec in cost.assumptions.specs():
         assert f"| `{spec.key}` |" in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    content=st.one_of(
+        st.binary(max_size=64),
+        st.text(max_size=64),
+        st.dictionaries(
+            st.sampled_from([s.key for s in cost.assumptions.specs()] + ["x", "logGb.app"]),
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.integers(-(10**400), 10**400),
+                st.floats(),
+                st.text(max_size=5),
+                st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+            ),
+            max_size=4,
+        ).map(lambda d: yaml.safe_dump(d)),
+    )
+)
+def test_any_assumptions_file_is_used_or_refused_with_one_clear_error(content: str | bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "usage.yaml"
+        f.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+        try:
+            (updates, _) = cost.read_overrides([f], [])
+        except cost.AssumptionError as exc:
+            assert str(f) in str(exc)
+            return
+        usage = cost.for_stack("staging", updates)
+        assert all(v >= 0 for v in vars(usage).values() if isinstance(v, float))

@@ -180,7 +180,7 @@ def _number(source: str, key: str, raw: Any) -> float:
         raise AssumptionError(f"{source}: usage assumption `{key}`={raw!r} is not {allowed}")
     try:
         value = float(raw.strip().replace("_", "")) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise AssumptionError(f"{source}: usage assumption `{key}`={raw!r} is not {allowed}") from None
     if not math.isfinite(value) or value < 0:
         raise AssumptionError(f"{source}: usage assumption `{key}`={raw!r} is not {allowed}")
