@@ -1,4 +1,4 @@
-"""Median time of cost.estimate + to_markdown on a preview dump (or the policy baseline fixture).
+"""Median time of cost.estimate + to_markdown + the 80-column table on a preview dump (or the policy baseline).
 
     python benchmarks/bench_cost.py [out/production.json] [--runs 50]
 
@@ -8,6 +8,7 @@ Prints figures only; tests never assert wall-clock times.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import statistics
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from rich.console import Console  # noqa: E402
 
 from preview import cost  # noqa: E402
 
@@ -37,8 +40,10 @@ def main() -> None:
         t0 = time.perf_counter()
         report = cost.estimate(resources, stack)
         cost.to_markdown(report)
+        cost.render(report, Console(width=80, file=io.StringIO(), color_system=None))
         times.append(time.perf_counter() - t0)
-    print(f"{stack}: {len(resources)} resources, {len(report.items)} line items, total ${report.total:,.2f}")
+    print(f"{stack}: {len(resources)} resources, {len(report.items)} line items, total ${report.total:,.2f}",
+          f"(${report.total_max:,.2f} at max capacity)")  # fmt: skip
     print(f"median {statistics.median(times) * 1000:.2f} ms over {args.runs} runs")
 
 

@@ -55,6 +55,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="override a config value, as `pulumi config set` would",
     )
     p.add_argument("--json", type=Path, metavar="FILE", help="write the recorded resources and outputs as JSON")
+    p.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a usage assumption of the cost estimate (docs/cost.md), e.g. natGbProcessed=500",
+    )
+    p.add_argument(
+        "--assumptions",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="YAML file of usage assumptions for the cost estimate (over preview/cost/usage/STACK.yaml)",
+    )
     p.add_argument("--no-tree", action="store_true", help="omit the resource tree")
     p.add_argument("--debug", action="store_true", help="show tracebacks of program failures")
     args = p.parse_args(argv)
@@ -77,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     console = Console(soft_wrap=args.markdown)
     err = Console(stderr=True)
+    from preview import cost
+
+    try:  # bad usage assumptions are bad input: refused before the program runs
+        args.usage_overrides = cost.read_overrides(args.assumptions, args.assume)
+    except cost.AssumptionError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return EXIT_USAGE
     if args.resources is not None:
         return judge(args, console, err)
     try:
@@ -121,7 +143,12 @@ def judge(args: argparse.Namespace, console: Console, err: Console, doc: dict[st
     except (policy_runner.PolicyConfigError, policy_runner.DumpError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
-    estimate = cost.estimate(doc["resources"], doc["stack"])
+    try:
+        usage = cost.for_stack(doc["stack"], *getattr(args, "usage_overrides", []))
+    except cost.AssumptionError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    estimate = cost.estimate(doc["resources"], doc["stack"], usage)
     if args.markdown:
         console.print(cost.to_markdown(estimate), markup=False, highlight=False)
         console.print(policy_runner.to_markdown(report), markup=False, highlight=False)

@@ -14,17 +14,29 @@ API (for preview/__main__.py):
     CostReport: .items (LineItem), .total, .total_max, .fixed_total, .usage_total, .budget,
         .budget_percent, .budget_percent_max, .unknowns, .warnings, .comparisons, .no_direct_charge,
         .not_modeled, .by_category()
-    UsageAssumptions / for_stack(stack); PriceTable / PRICES (the single price table, with date and sources)
+    UsageAssumptions / for_stack(stack, *overrides); PriceTable / PRICES (the single price table, with date and sources)
+    read_overrides(files, assume) -> overrides   ``--assumptions FILE`` / ``--assume KEY=VALUE``, validated;
+                                                 raises AssumptionError (a ValueError: exit 2) naming key and value
 
-Typical wiring:  report = cost.estimate(doc["resources"], doc["stack"]); cost.render(report, console)
+Typical wiring:  overrides = cost.read_overrides(args.assumptions, args.assume)   # before running the program
+                 usage = cost.for_stack(doc["stack"], *overrides)
+                 report = cost.estimate(doc["resources"], doc["stack"], usage); cost.render(report, console)
 """
 
 from __future__ import annotations
 
-from preview.cost.assumptions import PRODUCTION, STAGING, UsageAssumptions, for_stack
+from preview.cost.assumptions import (
+    PRODUCTION,
+    STAGING,
+    AssumptionError,
+    UsageAssumptions,
+    for_stack,
+    read_overrides,
+    resolve,
+)
 from preview.cost.estimate import estimate
 from preview.cost.model import Budget, CostReport, LineItem, UnknownInput
-from preview.cost.output import render, to_json, to_markdown
+from preview.cost.output import render, to_json, to_markdown, totals_lines
 from preview.cost.prices import HOURS_PER_MONTH, PRICES, PriceTable
 
 __all__ = [
@@ -32,6 +44,7 @@ __all__ = [
     "PRICES",
     "PRODUCTION",
     "STAGING",
+    "AssumptionError",
     "Budget",
     "CostReport",
     "LineItem",
@@ -40,7 +53,10 @@ __all__ = [
     "UsageAssumptions",
     "estimate",
     "for_stack",
+    "read_overrides",
     "render",
+    "resolve",
     "to_json",
     "to_markdown",
+    "totals_lines",
 ]

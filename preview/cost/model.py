@@ -14,7 +14,10 @@ class LineItem:
 
     ``assumption`` is None for a fixed charge read from the program (hours a resource exists, a key, a
     dashboard) and the usage assumption behind the figure otherwise. ``quantity_max`` is the upper end
-    of a range (Fargate at the autoscaling maxCapacity); None means no range.
+    of a range (at the autoscaling maxCapacity: Fargate, and the usage that grows with tasks); None means no
+    range. ``key`` is stable and unique within a report (``<kind>:<resource>``), for diffs between dumps.
+    Quantities are rounded to 4 decimals and prices to 8 where they are made, so the printed figures
+    reproduce ``monthly_usd`` by hand.
     """
 
     category: str
@@ -28,6 +31,8 @@ class LineItem:
     free_quantity: float = 0.0
     assumption: str | None = None
     quantity_max: float | None = None
+    key: str = ""
+    free_quantity_max: float | None = None  # free quantity at the upper end (None: as ``free_quantity``)
 
     @property
     def billable(self) -> float:
@@ -40,7 +45,8 @@ class LineItem:
     @property
     def monthly_usd_max(self) -> float:
         q = self.quantity if self.quantity_max is None else self.quantity_max
-        return max(0.0, q - self.free_quantity) * self.unit_price
+        free = self.free_quantity if self.free_quantity_max is None else self.free_quantity_max
+        return max(0.0, q - free) * self.unit_price
 
     @property
     def usage_based(self) -> bool:
@@ -78,6 +84,11 @@ class CostReport:
     budgets: list[Budget] = field(default_factory=list)
     no_direct_charge: dict[str, int] = field(default_factory=dict)  # type -> count
     not_modeled: dict[str, int] = field(default_factory=dict)  # type -> count (may cost; not priced)
+    used_assumptions: set[str] = field(default_factory=set)  # camelCase keys a line item or note relied on
+    load_factor: float = 1.0  # maxCapacity / minCapacity tasks: what "at max capacity" scales usage by
+
+    def item(self, key: str) -> LineItem:
+        return next(i for i in self.items if i.key == key)
 
     @property
     def total(self) -> float:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from preview.cost.assumptions import specs, unit_of
 from preview.cost.model import CostReport, LineItem
 from preview.cost.prices import NOTES
 
@@ -19,11 +20,15 @@ def _usd(v: float) -> str:
 
 
 def _qty(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".") if v % 1 else f"{v:,.0f}"
+    """Every digit a quantity carries (line items round quantities to 4 decimals)."""
+    return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
 def _price(v: float) -> str:
-    return f"${v:.6f}".rstrip("0").rstrip(".") if v < 0.01 else f"${v:,.4f}".rstrip("0").rstrip(".")
+    """Every digit a unit price carries (up to 8 decimals), at least cents: $0.10, $0.03238, $0.000111."""
+    whole, _, frac = f"{v:,.8f}".partition(".")
+    frac = frac.rstrip("0")
+    return f"${whole}.{frac.ljust(2, '0')}"
 
 
 def _monthly(i: LineItem) -> str:
@@ -39,6 +44,33 @@ def _quantity(i: LineItem) -> str:
     return q
 
 
+def arithmetic(i: LineItem) -> tuple[str, str, str, str]:
+    """(quantity, free quantity or "", unit price, monthly) as printed: ``(quantity - free) x price`` rounds to
+    the monthly figure, so every line can be checked by hand."""
+    return _qty(i.quantity), _qty(i.free_quantity) if i.free_quantity else "", _price(i.unit_price), _usd(i.monthly_usd)
+
+
+def _assumption_value(key: str, value: Any) -> str:
+    unit = unit_of(key)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_qty(v)}" for k, v in value.items()) + (f" {unit}" if unit else "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _qty(float(value)) + (f" {unit}" if unit else "")
+    return str(value)
+
+
+def used_assumptions(report: CostReport) -> list[tuple[str, str, str]]:
+    """(key, value with unit, what it means) for every assumption a figure of this report used."""
+    helps = {s.key: s.help for s in specs()}
+    return [
+        (k, _assumption_value(k, v), helps.get(k, ""))
+        for k, v in report.assumptions.describe().items()
+        if k in report.used_assumptions
+    ]
+
+
 def _budget_line(report: CostReport) -> str:
     b = report.budget
     if b is None:
@@ -46,70 +78,84 @@ def _budget_line(report: CostReport) -> str:
     if b.amount is None:
         return f"Budget {b.resource}: limitAmount unknown during preview."
     pct, pct_max = report.budget_percent or 0.0, report.budget_percent_max or 0.0
-    return (
-        f"Budget {b.resource}: {_usd(b.amount)}/month - estimate {_usd(report.total)} = {pct:.1f}% "
-        f"({pct_max:.1f}% at max capacity)"
-    )
+    return f"Budget {b.resource}: {_usd(b.amount)}/month; estimate {pct:.1f}% ({pct_max:.1f}% at max capacity)"
+
+
+def totals_lines(report: CostReport) -> list[str]:
+    """The headline, each line short enough for an 80-column log: total, range, budget."""
+    lines = [
+        f"Total: {_usd(report.total)}/month (fixed {_usd(report.fixed_total)} + usage {_usd(report.usage_total)})",
+        f"At max capacity: {_usd(report.total_max)}/month",
+    ]
+    if report.load_factor != 1.0:
+        lines[-1] += f" (tasks and task-driven usage x{report.load_factor:g})"
+    return [*lines, _budget_line(report)]
+
+
+RIGHT = 13  # "max $2,698.70"
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    # names (log groups, buckets) stay whole: break only a word longer than the line, never at hyphens
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) or [""]
+
+
+def table_lines(report: CostReport, width: int = 80) -> list[str]:
+    """The full table as plain lines of at most ``width`` characters: per category, each line item (label and
+    monthly USD), then its arithmetic and assumption, indented; the upper end of a range under the figure."""
+    left = width - RIGHT - 1
+    p = report.prices
+    out = [
+        *_wrap(f"Monthly cost estimate: {report.stack} ({p.region} list prices as of {p.as_of})", width),
+        f"{'item / quantity x unit price; assumption':<{left}} {'USD/month':>{RIGHT}}",
+        "-" * width,
+    ]
+    by_cat = report.by_category()
+    for cat in by_cat:
+        out.append(cat)
+        for i in sorted((i for i in report.items if i.category == cat), key=lambda i: (-i.monthly_usd, i.key)):
+            head = _wrap(i.item, left, "  ")
+            right = [_usd(i.monthly_usd)]
+            if i.quantity_max is not None and abs(i.monthly_usd_max - i.monthly_usd) > 0.005:
+                right.append(f"max {_usd(i.monthly_usd_max)}")
+            note = i.assumption or "fixed (from the program)"
+            body = _wrap(f"{_quantity(i)} {i.unit} x {_price(i.unit_price)}; {note}", left, "      ")
+            rows = [*head, *body]
+            for n, line in enumerate(rows):
+                figure = right[n] if n < len(right) else ""
+                out.append(f"{line:<{left}} {figure:>{RIGHT}}".rstrip() if figure else line)
+            for extra in right[len(rows) :]:
+                out.append(f"{'':<{left}} {extra:>{RIGHT}}")
+        out.append(f"{'  ' + cat + ' subtotal':<{left}} {_usd(by_cat[cat]):>{RIGHT}}")
+    return [*out, "-" * width]
 
 
 def render(report: CostReport, console: Console | None = None) -> None:
-    """Print the estimate: line items by category, totals, budget, unknowns, assumptions (rich)."""
+    """Print the full estimate (behind ``--cost``): line items by category with the arithmetic of each,
+    subtotals, totals, budget, notes, unknowns and the assumptions used, with units. Lines are laid out to the
+    console width (at most 120): text wraps between words, no figure is ever cut."""
     console = console or Console()
-    table = Table(
-        title=f"Monthly cost estimate - {report.stack} ({report.prices.region}, prices {report.prices.as_of})"
-    )
-    for col, kw in (
-        ("category", {}),
-        ("resource type / component", {"overflow": "fold"}),
-        ("item", {"overflow": "fold"}),
-        ("quantity", {"justify": "right"}),
-        ("unit", {}),
-        ("unit price", {"justify": "right"}),
-        ("monthly USD", {"justify": "right"}),
-        ("assumption", {"overflow": "fold"}),
-    ):
-        table.add_column(col, **kw)
-    for i in sorted(report.items, key=lambda i: (i.category, i.resource_type, -i.monthly_usd)):
-        table.add_row(
-            i.category,
-            f"{i.resource_type}\n[dim]{i.component}[/]",
-            i.item,
-            _quantity(i),
-            i.unit,
-            _price(i.unit_price),
-            _monthly(i),
-            i.assumption or "[dim]fixed (from the program)[/]",
-        )
-    table.add_section()
-    for cat, usd in report.by_category().items():
-        table.add_row(f"[bold]{cat}[/]", "", "subtotal", "", "", "", _usd(usd), "")
-    table.add_row("[bold]total[/]", "", f"fixed {_usd(report.fixed_total)} + usage {_usd(report.usage_total)}",
-                  "", "", "", f"[bold]{_usd(report.total)}[/]", f"{_usd(report.total_max)} at max capacity")  # fmt: skip
-    console.print(table)
-    console.print(_budget_line(report), highlight=False)
+    width = max(60, min(console.width, 120))
+    lines = table_lines(report, width)
+    for line in totals_lines(report):
+        lines += _wrap(line, width)
     for c in report.comparisons:
-        console.print(f"[cyan]note:[/] {c}", highlight=False)
+        lines += _wrap(f"note: {c}", width)
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if report.unknowns:
-        t = Table(title="Inputs unknown during preview")
-        for col in ("resource", "type", "property", "effect"):
-            t.add_column(col, overflow="fold")
-        for u in report.unknowns:
-            t.add_row(u.resource, u.resource_type, u.prop, u.effect)
-        console.print(t)
+        lines += _wrap(f"warning: {w}", width)
+    for u in report.unknowns:
+        lines += _wrap(f"unknown in preview: {u.resource} ({u.resource_type}) {u.prop}: {u.effect}", width)
     free = sum(report.no_direct_charge.values())
-    console.print(f"No direct charge: {free} resources ({len(report.no_direct_charge)} types)", highlight=False)
+    lines.append(f"No direct charge: {free} resources ({len(report.no_direct_charge)} types)")
     if report.not_modeled:
-        listed = ", ".join(f"{t} x{n}" for t, n in report.not_modeled.items())
-        console.print(f"[yellow]Not modelled (may cost):[/] {listed}", highlight=False)
-    a = Table(title=f"Usage assumptions ({report.assumptions.environment})")
-    a.add_column("assumption")
-    a.add_column("value", overflow="fold")
-    for k, v in report.assumptions.describe().items():
-        a.add_row(k, str(v))
-    console.print(a)
-    console.print(f"[dim]{DISCLAIMER} Sources: AWS pricing pages (see docs/cost.md).[/]", highlight=False)
+        lines += _wrap("Not modelled (may cost): " + ", ".join(f"{t} x{n}" for t, n in report.not_modeled.items()),
+                       width)  # fmt: skip
+    lines += ["", f"Usage assumptions used ({report.assumptions.environment}; --assume KEY=VALUE to change):"]
+    for key, value, meaning in used_assumptions(report):
+        lines += _wrap(f"{key} = {value}", width, "  ")
+        lines += _wrap(meaning, width, "      ")
+    lines += _wrap(f"{DISCLAIMER} Prices and sources: docs/cost.md.", width)
+    console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 def to_markdown(report: CostReport) -> str:
@@ -123,6 +169,8 @@ def to_markdown(report: CostReport) -> str:
         "",
         f"**{_usd(report.total)}/month** (fixed {_usd(report.fixed_total)}, usage-based {_usd(report.usage_total)}); "
         f"{_usd(report.total_max)} at max capacity. {_budget_line(report)}",
+        "",
+        "Each line: (quantity - free) x unit price = monthly USD.",
         "",
         "| category | resource type | component | item | quantity | unit | unit price | monthly USD | assumption |",
         "|---|---|---|---|--:|---|--:|--:|---|",
@@ -168,11 +216,11 @@ def to_markdown(report: CostReport) -> str:
         out.append("Not modelled (may cost): " + ", ".join(f"`{t}` x{n}" for t, n in report.not_modeled.items()))
     out += [
         "",
-        "<details><summary>Usage assumptions</summary>",
+        "<details><summary>Usage assumptions used</summary>",
         "",
-        "| assumption | value |",
-        "|---|---|",
-        *(f"| {k} | {cell(str(v))} |" for k, v in report.assumptions.describe().items()),
+        "| assumption | value | meaning |",
+        "|---|---|---|",
+        *(f"| `{k}` | {cell(v)} | {cell(m)} |" for k, v, m in used_assumptions(report)),
         "",
         "</details>",
         "",
@@ -203,8 +251,10 @@ def to_json(report: CostReport) -> dict[str, Any]:
         },
         "items": [
             {
-                **{k: v for k, v in asdict(i).items() if k != "resources"},
+                **{k: v for k, v in asdict(i).items() if k not in ("resources", "key")},
+                "id": i.key,
                 "resources": list(i.resources),
+                "billableQuantity": round(i.billable, 4),
                 "monthlyUsd": round(i.monthly_usd, 4),
                 "monthlyUsdMax": round(i.monthly_usd_max, 4),
             }
@@ -215,7 +265,13 @@ def to_json(report: CostReport) -> dict[str, Any]:
         "notes": list(report.comparisons),
         "noDirectCharge": dict(report.no_direct_charge),
         "notModeled": dict(report.not_modeled),
-        "assumptions": report.assumptions.describe(),
+        "assumptions": asdict(report.assumptions),
+        "assumptionsUsed": {
+            k: {"value": v, "unit": unit_of(k)}
+            for k, v in report.assumptions.describe().items()
+            if k in report.used_assumptions
+        },
+        "loadFactor": report.load_factor,
         "priceNotes": list(NOTES),
         "priceSources": list(report.prices.sources),
     }

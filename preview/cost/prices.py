@@ -34,6 +34,8 @@ SOURCES: tuple[str, ...] = (
     "https://aws.amazon.com/firehose/pricing/",
     "https://aws.amazon.com/waf/pricing/",
     "https://aws.amazon.com/route53/pricing/",
+    "https://aws.amazon.com/ec2/pricing/on-demand/ (Data Transfer)",
+    "https://aws.amazon.com/privatelink/pricing/",
 )
 
 
@@ -71,12 +73,20 @@ class PriceTable:
     interface_endpoint_az_hour: float = 0.01
     interface_endpoint_gb: float = 0.01
     route53_hosted_zone_month: float = 0.50
-    waf_web_acl_month: float = 5.00
-    waf_rule_month: float = 1.00
-    waf_million_requests: float = 0.60
+    internet_egress_gb: float = 0.09  # data transfer out to the internet, first 10 TB/month
+    free_internet_egress_gb: float = 100  # per account, aggregated over services and regions
+
+    # --- AWS WAF (the same in every region; https://aws.amazon.com/waf/pricing/) -----------
+    waf_web_acl_month: float = 5.00  # per web ACL, prorated hourly
+    waf_rule_month: float = 1.00  # per rule, and per rule group (a managed group counts as one rule)
+    waf_million_requests: float = 0.60  # up to 1,500 WCUs and the default body size
 
     # --- security -----------------------------------------------------------------------
     kms_key_month: float = 1.00  # customer managed key, and each multi-Region replica
+    # "The first and second rotation of key material each add $1/month (prorated hourly); subsequent
+    # rotations are not charged" (KMS pricing since the 2024 rotation price cap).
+    kms_rotation_month: float = 1.00
+    kms_billed_rotations: int = 2
     kms_10k_requests: float = 0.03
     kms_free_requests: float = 20_000
     secret_month: float = 0.40  # per secret, and per replica
@@ -93,6 +103,9 @@ class PriceTable:
     # --- CloudWatch ---------------------------------------------------------------------
     alarm_metric_month: float = 0.10  # standard resolution, per alarm metric
     alarm_metric_high_res_month: float = 0.30  # period < 60 s
+    # Metrics Insights query alarms: per metric the query analyses; the free tier's 10 alarm metrics apply
+    # only to standard alarms that list their metrics directly.
+    metrics_insights_alarm_metric_month: float = 0.10
     anomaly_alarm_metrics: int = 3  # an anomaly-detection alarm bills the metric + upper and lower band
     composite_alarm_month: float = 0.50
     dashboard_month: float = 3.00
@@ -122,6 +135,44 @@ class PriceTable:
     backup_dynamodb_warm_gb_month: float = 0.10
     backup_cross_region_gb: float = 0.02  # copy to another region (data transfer)
     s3_standard_gb_month: float = 0.023
+    # storage by class (first 50 TB), GB-month; Intelligent-Tiering tiers by days without access
+    s3_storage_gb_month: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "STANDARD": 0.023,
+                "STANDARD_IA": 0.0125,
+                "ONEZONE_IA": 0.01,
+                "GLACIER_IR": 0.004,
+                "GLACIER": 0.0036,
+                "DEEP_ARCHIVE": 0.00099,
+                "INTELLIGENT_TIERING/frequent": 0.023,
+                "INTELLIGENT_TIERING/infrequent": 0.0125,
+                "INTELLIGENT_TIERING/archive-instant": 0.004,
+            }
+        )
+    )
+    # lifecycle transition requests into a class, per 1,000
+    s3_transition_1k: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "STANDARD_IA": 0.01,
+                "ONEZONE_IA": 0.01,
+                "INTELLIGENT_TIERING": 0.01,
+                "GLACIER_IR": 0.02,
+                "GLACIER": 0.03,
+                "DEEP_ARCHIVE": 0.05,
+            }
+        )
+    )
+    s3_min_storage_days: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {"STANDARD_IA": 30, "ONEZONE_IA": 30, "INTELLIGENT_TIERING": 0, "GLACIER_IR": 90, "GLACIER": 90,
+             "DEEP_ARCHIVE": 180}
+        )
+    )  # fmt: skip
+    s3_intelligent_tiering_monitoring_1k_objects: float = 0.0025  # per 1,000 objects a month
+    s3_put_1k: float = 0.005  # PUT, COPY, POST, LIST per 1,000 (S3 Standard)
+    s3_get_1k: float = 0.0004  # GET, SELECT and others per 1,000
     ecr_gb_month: float = 0.10
     firehose_gb: float = 0.029
 
@@ -155,9 +206,56 @@ class PriceTable:
 NOTES: tuple[str, ...] = (
     "Fargate Spot: spot prices float; modelled as the documented 'up to 70%' discount.",
     "CodeBuild ARM medium/large/xlarge/2xlarge and Linux xlarge/2xlarge per-minute rates are approximate.",
-    "Free tiers (CloudWatch 10 alarms/10 metrics/3 dashboards/5 GB logs, DynamoDB 25 GB, KMS 20k requests, "
-    "CodeBuild/CodePipeline 100 min) are per account and region; applied only when "
-    "UsageAssumptions.apply_free_tier is true.",
+    "Free tiers (CloudWatch 10 alarm metrics/10 metrics/3 dashboards/5 GB logs, DynamoDB 25 GB, KMS 20k requests, "
+    "CodeBuild/CodePipeline 100 min, 100 GB data transfer out) are per account: applied when applyFreeTier is "
+    "true, and with sharedAccount true to production only.",
+    "S3: Glacier classes add 40 KB of metadata per object and IA classes bill 128 KB minimum per object; "
+    "not modelled (the buckets hold few, large objects).",
 )
+
+# Field-name prefix -> the pricing page each figure was transcribed from (longest prefix wins).
+SOURCE_BY_PREFIX: dict[str, str] = {
+    "fargate": "https://aws.amazon.com/fargate/pricing/",
+    "nat_": "https://aws.amazon.com/vpc/pricing/",
+    "public_ipv4": "https://aws.amazon.com/vpc/pricing/",
+    "interface_endpoint": "https://aws.amazon.com/privatelink/pricing/",
+    "alb_": "https://aws.amazon.com/elasticloadbalancing/pricing/",
+    "nlb_": "https://aws.amazon.com/elasticloadbalancing/pricing/",
+    "route53": "https://aws.amazon.com/route53/pricing/",
+    "internet_egress": "https://aws.amazon.com/ec2/pricing/on-demand/ (Data Transfer)",
+    "free_internet_egress": "https://aws.amazon.com/ec2/pricing/on-demand/ (Data Transfer)",
+    "waf": "https://aws.amazon.com/waf/pricing/",
+    "kms": "https://aws.amazon.com/kms/pricing/",
+    "secret": "https://aws.amazon.com/secrets-manager/pricing/",
+    "cloudtrail": "https://aws.amazon.com/cloudtrail/pricing/",
+    "guardduty": "https://aws.amazon.com/guardduty/pricing/",
+    "securityhub": "https://aws.amazon.com/security-hub/pricing/",
+    "alarm": "https://aws.amazon.com/cloudwatch/pricing/",
+    "metrics_insights": "https://aws.amazon.com/cloudwatch/pricing/",
+    "anomaly": "https://aws.amazon.com/cloudwatch/pricing/",
+    "composite": "https://aws.amazon.com/cloudwatch/pricing/",
+    "dashboard": "https://aws.amazon.com/cloudwatch/pricing/",
+    "custom_metric": "https://aws.amazon.com/cloudwatch/pricing/",
+    "logs_": "https://aws.amazon.com/cloudwatch/pricing/",
+    "vended": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_alarm": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_dashboards": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_custom": "https://aws.amazon.com/cloudwatch/pricing/",
+    "free_logs": "https://aws.amazon.com/cloudwatch/pricing/",
+    "dynamodb": "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+    "backup": "https://aws.amazon.com/backup/pricing/",
+    "s3": "https://aws.amazon.com/s3/pricing/",
+    "ecr": "https://aws.amazon.com/ecr/pricing/",
+    "firehose": "https://aws.amazon.com/firehose/pricing/",
+    "codepipeline": "https://aws.amazon.com/codepipeline/pricing/",
+    "codebuild": "https://aws.amazon.com/codebuild/pricing/",
+}
+
+
+def source_of(field_name: str) -> str:
+    """The pricing page of a ``PriceTable`` field."""
+    matches = [p for p in SOURCE_BY_PREFIX if field_name.startswith(p)]
+    return SOURCE_BY_PREFIX[max(matches, key=len)] if matches else ""
+
 
 PRICES = PriceTable()
