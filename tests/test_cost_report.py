@@ -246,3 +246,18 @@ def test_any_assumptions_file_is_used_or_refused_with_one_clear_error(content: s
             return
         usage = cost.for_stack("staging", updates)
         assert all(v >= 0 for v in vars(usage).values() if isinstance(v, float))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_estimate_does_not_depend_on_registration_order(stack: str) -> None:
+    """The engine registers resources asynchronously, so two runs record them in different orders; the
+    report (line order, and which log group the free tier goes to) must be the same bytes either way."""
+    import random
+
+    resources = list(recorded(stack))
+    shuffled = resources[:]
+    random.Random(7).shuffle(shuffled)
+    assert shuffled != resources
+    assert json.dumps(cost.to_json(cost.estimate(shuffled, stack))) == json.dumps(
+        cost.to_json(cost.estimate(resources, stack))
+    )

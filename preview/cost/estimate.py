@@ -96,7 +96,10 @@ def estimate(
     Never raises on odd input: unknown values become ``report.unknowns``, unpriceable resources warnings.
     """
     usage = assumptions if assumptions is not None else for_stack(stack)
-    ctx = Context(list(resources or []), stack, usage, prices)
+    # Recording order follows the engine's asynchronous registrations and varies run to run; URN order
+    # makes the line order, and which resource a shared free tier is granted to, the same every time.
+    ordered = sorted(resources or [], key=lambda r: str(r.get("urn", "")) if isinstance(r, dict) else "")
+    ctx = Context(ordered, stack, usage, prices)
     ctx.load_factor = ctx.report.load_factor = load_factor(ctx)
     for res in ctx.resources:
         fn = PER_RESOURCE.get(str(res.get("type")))
