@@ -106,7 +106,7 @@ def test_stack_rule_exemption() -> None:
                 "resource": "b",
                 "justification": WHY,
             },
-            "not in the pack",
+            "is not a rule of the pack",
         ),
         ({"rule": RULE, "justification": WHY}, "resource"),
         (

@@ -128,9 +128,38 @@ def test_first_deploy_mode_still_enforces_known_values(monkeypatch) -> None:
     assert "aws-cloudtrail-trail-enable-log-validation" in {v.rule for v in report.mandatory}
 
 
-def test_unknown_mode_rejects_other_values(monkeypatch) -> None:
-    from budgetbuddy_policies.framework import unknowns_are_advisory
+def test_first_deploy_mode_leaves_the_update_strict(monkeypatch) -> None:
+    # The engine runs the pack with PULUMI_DRY_RUN=false for the update itself: the mode only
+    # relaxes previews, so exporting it for the whole first deployment is safe.
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "advisory")
+    monkeypatch.delenv("PULUMI_PROJECT", raising=False)  # keep pulumi's runtime settings untouched
+    resources = edited(baseline("production"), "task", containerDefinitions=UNKNOWN)
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    assert not pr.evaluate(resources, stack="production").has_mandatory_violations
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    report = pr.evaluate(resources, stack="production")
+    assert "aws-ecs-taskdefinition-require-readonly-rootfs" in {v.rule for v in report.mandatory if v.unknown}
 
+
+@pytest.mark.parametrize("value", ["", "violation"])
+def test_unknown_mode_default_is_strict(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", value)
+    report = pr.evaluate(edited(baseline("production"), "trail", enableLogFileValidation=UNKNOWN), stack="production")
+    assert [v.rule for v in report.mandatory if v.unknown] == ["aws-cloudtrail-trail-enable-log-validation"]
+
+
+@pytest.mark.parametrize("value", ["lenient", "Advisory", " advisory", "true", "0"])
+def test_unknown_mode_rejects_other_values_offline(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", value)
+    with pytest.raises(pr.PolicyConfigError) as caught:
+        pr.evaluate(baseline("production"), stack="production")
+    message = str(caught.value)
+    assert f"BUDGETBUDDY_POLICY_UNKNOWN={value!r}" in message
+    assert "'violation'" in message and "'advisory'" in message and "unset or empty" in message
+
+
+def test_unknown_mode_rejected_when_the_pack_is_built(monkeypatch) -> None:
+    # Under the real engine the pack is built at start-up: the error comes before any Analyze.
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "lenient")
-    with pytest.raises(ValueError, match="allowed values are 'violation'"):
-        unknowns_are_advisory()
+    with pytest.raises(pr.bp.PackConfigError, match=r"BUDGETBUDDY_POLICY_UNKNOWN='lenient'.*Allowed values"):
+        pr.bp.pack_arguments(exemptions=())
