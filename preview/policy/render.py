@@ -1,18 +1,16 @@
 """Rich output of a policy run, readable at 80 columns and in a non-TTY CI log.
 
-One block per finding and per exemption rather than wide tables: text wraps at word
-boundaries as a paragraph (only identifiers longer than a line are folded), and
-messages are plain text, so brackets such as ``[unknown-input]`` are never read as
-markup.
+One block per finding and per exemption rather than wide tables: each field wraps at
+word boundaries as an indented paragraph (only identifiers longer than a line are
+folded), lines carry no trailing padding, and messages are plain text, so brackets
+such as ``[unknown-input]`` are never read as markup.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
 from preview.policy.levels import SEVERITY_ORDER
@@ -25,39 +23,40 @@ COLOUR = {
     "low": "cyan",
     "unspecified": "white",
 }
-_INDENT = 3
+INDENT = 3
 
 
-def _fields(rows: list[tuple[str, Text | str]]) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, style="dim")
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(label, value if isinstance(value, Text) else Text(value))
-    return grid
+def _paragraph(console: Console, text: Text, indent: int = INDENT) -> None:
+    """``text`` wrapped to the console's width less ``indent``, each line indented."""
+    for line in text.wrap(console, max(console.width - indent, 20)):
+        line.rstrip()
+        console.print(Text(" " * indent) + line, no_wrap=True, overflow="ignore", crop=False)
 
 
-def _violation(v: Violation) -> Group:
+def _field(label: str, value: str | Text) -> Text:
+    return Text.assemble((f"{label}: ", "dim"), value)
+
+
+def _violation(console: Console, v: Violation) -> None:
     level = Text(v.enforcement, style="bold red" if v.enforcement == "mandatory" else "")
-    head = Text.assemble(("x ", COLOUR[v.severity]), (v.rule, "bold"), "  ", level)
+    _paragraph(console, Text.assemble(("x ", COLOUR[v.severity]), (v.rule, "bold"), " (", level, ")"), indent=0)
+    _paragraph(console, _field("resource", where(v)))
     finding = Text.assemble(("unknown input: ", "magenta") if v.unknown else "", v.message)
-    rows: list[tuple[str, Text | str]] = [("resource", where(v)), ("finding", finding)]
+    _paragraph(console, _field("finding", finding))
     if v.remediation:
-        rows.append(("fix", v.remediation))
-    return Group(head, Padding(_fields(rows), (0, 0, 0, _INDENT)))
+        _paragraph(console, _field("fix", v.remediation))
 
 
-def _exemption(e: ExemptionUse) -> Group:
+def _exemption(console: Console, e: ExemptionUse) -> None:
+    _paragraph(console, Text.assemble(("- ", "dim"), (e.rule, "bold")), indent=0)
+    _paragraph(console, _field("resource", f"{e.resource_name} ({e.resource_type})"))
     expires = Text(e.expires or "never")
     if e.expired:
         expires.append(" EXPIRED", style="bold red")
-    rows: list[tuple[str, Text | str]] = [("resource", f"{e.resource_name} ({e.resource_type})"), ("expires", expires)]
+    _paragraph(console, _field("expires", expires))
     if e.approved_by:
-        rows.append(("approved", e.approved_by))
-    return Group(
-        Text.assemble(("- ", "dim"), (e.rule, "bold")),
-        Padding(Group(_fields(rows), Text(e.justification)), (0, 0, 0, _INDENT)),
-    )
+        _paragraph(console, _field("approved by", e.approved_by))
+    _paragraph(console, Text(e.justification))
 
 
 def render(report: PolicyReport, console: Any = None) -> None:
@@ -70,17 +69,20 @@ def render(report: PolicyReport, console: Any = None) -> None:
             continue
         console.print(Text(f"{sev.upper()} ({len(group)})", style=COLOUR[sev]))
         for v in group:
-            console.print(_violation(v))
+            _violation(console, v)
     if report.exemptions:
         console.print(Text(f"Exemptions in use ({len(report.exemptions)})", style="bold"))
         for e in report.exemptions:
-            console.print(_exemption(e))
+            _exemption(console, e)
     verdict = Text("FAIL", style="bold red") if report.has_mandatory_violations else Text("PASS", style="bold green")
-    console.print(
+    advisory = len(report.violations) - len(report.mandatory)
+    _paragraph(
+        console,
         Text.assemble(
             verdict,
             f": {len(report.rules)} rules, {report.resource_count} resources, "
-            f"{len(report.mandatory)} mandatory / {len(report.violations) - len(report.mandatory)} advisory violations, "
+            f"{len(report.mandatory)} mandatory / {advisory} advisory violations, "
             f"{len(report.unknowns)} unknown inputs, {len(report.exemptions)} exemptions in use.",
-        )
+        ),
+        indent=0,
     )

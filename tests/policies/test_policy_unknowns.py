@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from budgetbuddy_policies import UNKNOWN_MARKER
 from policy_fixtures import UNKNOWN, baseline, edited
@@ -163,3 +167,21 @@ def test_unknown_mode_rejected_when_the_pack_is_built(monkeypatch) -> None:
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "lenient")
     with pytest.raises(pr.bp.PackConfigError, match=r"BUDGETBUDDY_POLICY_UNKNOWN='lenient'.*Allowed values"):
         pr.bp.pack_arguments(exemptions=())
+
+
+def test_the_real_plugin_refuses_a_bad_mode_at_start_up() -> None:
+    env = {
+        **os.environ,
+        "BUDGETBUDDY_POLICY_UNKNOWN": "lenient",
+        "PULUMI_STACK": "production",
+        "PULUMI_DRY_RUN": "true",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
+        cwd=pr.PACK_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stdout == ""  # no port printed: the pack never served
+    assert proc.stderr.startswith(
+        "policy pack budgetbuddy-aws cannot start: BUDGETBUDDY_POLICY_UNKNOWN='lenient' is not a valid unknown-input mode."
+    )
+    assert "Traceback" not in proc.stderr
