@@ -70,6 +70,13 @@ _FIELDS = {
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    names = {dict: "object", list: "array", str: "string", int: "number", float: "number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(EXEMPTIONS_FILE.parent.parent))
@@ -103,7 +110,7 @@ def _expires(entry: dict[str, Any], where: str, errors: list[str]) -> dt.date | 
 
 def _parse_entry(entry: Any, where: str, known: set[str] | None, errors: list[str]) -> Exemption | None:
     if not isinstance(entry, dict):
-        errors.append(f"{where}: expected an object with {sorted(_FIELDS)}, got {type(entry).__name__}")
+        errors.append(f"{where}: expected an object with {sorted(_FIELDS)}, got {_json_type(entry)}")
         return None
     before = len(errors)
     extra = sorted(set(entry) - set(_FIELDS))
@@ -148,7 +155,7 @@ def parse_exemptions(
     known = set(known_rules) if known_rules is not None else None
     if not isinstance(entries, list):
         raise ExemptionError(
-            f"{source or 'exemptions'}: 'exemptions' must be a list of objects, got {type(entries).__name__}"
+            f"{source or 'exemptions'}: 'exemptions' must be a list of objects, got {_json_type(entries)}"
         )
     errors: list[str] = []
     result = []
@@ -183,7 +190,7 @@ def load_exemptions(path: Path = EXEMPTIONS_FILE, known_rules: Iterable[str] | N
         raise ExemptionError(f"{name}: not valid JSON: {err}") from None
     shape = '{"exemptions": [{"rule": ..., "resource": ..., "justification": ...}, ...]}'
     if not isinstance(data, dict):
-        raise ExemptionError(f"{name}: the top level must be an object {shape}, got {type(data).__name__}")
+        raise ExemptionError(f"{name}: the top level must be an object {shape}, got {_json_type(data)}")
     extra = sorted(k for k in data if k != "exemptions" and not k.startswith("_"))
     if extra:
         raise ExemptionError(f"{name}: unknown top-level keys {extra}; expected {shape}")

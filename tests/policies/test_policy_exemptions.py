@@ -165,10 +165,10 @@ def entry(**kw: object) -> dict:
         ),
         ("", r"exemptions.json: line 1, column 1: not valid JSON"),
         (b"\x80", r"exemptions.json: not UTF-8 text \(byte 0x80 at offset 0\)"),
-        ("[]", r"exemptions.json: the top level must be an object \{\"exemptions\": \[.*got list"),
+        ("[]", r"exemptions.json: the top level must be an object \{\"exemptions\": \[.*got array"),
         ('{"exemption": []}', r"exemptions.json: unknown top-level keys \['exemption'\]; expected"),
         ('{"_doc": "x"}', r"exemptions.json: no 'exemptions' list"),
-        ('{"exemptions": {"rule": "x"}}', r"exemptions.json: 'exemptions' must be a list of objects, got dict"),
+        ('{"exemptions": {"rule": "x"}}', r"exemptions.json: 'exemptions' must be a list of objects, got object"),
         ('{"exemptions": ["x"]}', r"in .*exemptions.json:\n  exemptions\[0\]: expected an object"),
     ],
 )
