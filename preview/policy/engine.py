@@ -3,14 +3,15 @@
 The analyzer servicer that pulumi_policy builds inside ``PolicyPack`` gets the same
 protobuf requests the engine sends: GetAnalyzerInfo, Configure with the reconciled
 per-stack config, one Analyze per resource, one AnalyzeStack.
-tests/policies/test_policy_grpc_plugin.py checks that a real plugin process returns
-identical diagnostics.
+tests/policies/test_policy_grpc_plugin.py and test_policy_engine_equivalence.py check
+that the unmodified pack, run as a real plugin process, returns identical diagnostics.
 
 Speed: the servicer converts a resource's properties once per *policy* (protobuf to
 dict, deserialise, proxy) before the policy looks at the resource type. So each
 Analyze goes to a servicer holding only the resource rules for that type (same class,
 same configuration, same order): the rules it leaves out would return before reporting
 anything, so the diagnostics are unchanged, and most of the conversions are saved.
+AnalyzeStack stays the SDK's own (docs/decisions.md, "Offline policy run").
 """
 
 from __future__ import annotations
