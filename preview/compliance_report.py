@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from preview.policy_runner import PolicyReport, RuleInfo
+from preview.policy.report import PolicyReport, RuleInfo
 
 FRAMEWORKS: dict[str, str] = {
     "pci-dss-4.0": "PCI DSS 4.0",

@@ -1,5 +1,6 @@
 """BudgetBuddy's CrossGuard policy pack (importable without pulumi_aws)."""
 
+from .errors import PackConfigError
 from .exemptions import Exemption, ExemptionError, load_exemptions, parse_exemptions
 from .framework import UNKNOWN_MARKER, DuplicateRuleError, Registry, RuleMeta
 from .pack import PACK_NAME, build_policies, pack_arguments
@@ -12,6 +13,7 @@ __all__ = [
     "DuplicateRuleError",
     "Exemption",
     "ExemptionError",
+    "PackConfigError",
     "Registry",
     "RuleMeta",
     "build_policies",

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from pulumi_policy import (
@@ -30,21 +31,32 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from . import exemptions as ex
+from .errors import PackConfigError
 
 NAME_RE = re.compile(r"^aws-[a-z0-9]+-[a-z0-9]+-(enable|configure|disallow|require)-[a-z0-9]+(-[a-z0-9]+)*$")
 CONTROL_RE = re.compile(r"^(pci-dss-4\.0|soc2|hipaa|fsbp|cis-aws-3\.0|cost):\S+$")
 UNKNOWN_MARKER = "[unknown-input]"
-# Opt-in for the preview of a stack's very first `pulumi up`: every container definition and policy
-# document is then unknown, so strict mode would block the update forever. With the variable set to
-# "advisory", an unknown input becomes an advisory diagnostic that names the resource; the update
-# itself sees known values, and the mandatory rules judge them in full. Default: strict.
+# The first deployment of a stack: nothing exists yet, so its previews see every container
+# definition and policy document as unknown, and strict mode would block that deployment for
+# good. With the variable set to "advisory", an unknown input in a *preview* (the engine's dry
+# run: `pulumi preview`, and the preview step of `pulumi up`) becomes an advisory diagnostic that
+# names the resource. The update itself (PULUMI_DRY_RUN=false) stays strict: its inputs are known
+# and the mandatory rules judge them in full. docs/policies.md, "Unknown values".
 UNKNOWN_MODE_ENV = "BUDGETBUDDY_POLICY_UNKNOWN"
+UNKNOWN_MODES = {
+    "violation": "the default (also when unset or empty): an unknown input is a violation at the rule's level",
+    "advisory": "first deployment: an unknown input in a preview is an advisory note naming the resource",
+}
 EXEMPTION_EXPIRED_MARKER = "[exemption-expired]"
 
 Kind = Literal["compliance", "cost", "governance"]
 ResourceCheck = Callable[[ResourceValidationArgs, Mapping[str, Any]], Iterable[str]]
 # A stack check yields (urn or None, message).
 StackCheck = Callable[[StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str | None, str]]]
+
+
+class UnknownModeError(PackConfigError):
+    """BUDGETBUDDY_POLICY_UNKNOWN holds a value the pack does not know."""
 
 
 class DuplicateRuleError(ValueError):
@@ -89,6 +101,15 @@ class RuleMeta:
                 problems.append(f"config {key!r} needs a default")
         if problems:
             raise RuleDefinitionError(f"{self.name}: " + "; ".join(problems))
+
+    @cached_property
+    def _type_set(self) -> frozenset[str]:
+        return frozenset(self.resource_types)
+
+    def applies_to(self, resource_type: str) -> bool:
+        """Does this resource rule look at resources of this type? (Stack rules see the whole stack.)"""
+        types = self._type_set
+        return not types or resource_type in types or "*" in types
 
     @property
     def tags(self) -> list[str]:
@@ -162,11 +183,27 @@ def effective_config(meta: RuleMeta, given: Mapping[str, Any]) -> dict[str, Any]
     return {**meta.defaults(), **dict(given)}
 
 
+def unknown_mode() -> str:
+    """The validated value of BUDGETBUDDY_POLICY_UNKNOWN; the pack reads it at start-up to fail early."""
+    value = os.environ.get(UNKNOWN_MODE_ENV, "")
+    if value == "":
+        return "violation"
+    if value not in UNKNOWN_MODES:
+        allowed = "; ".join(f"{k!r}: {v}" for k, v in UNKNOWN_MODES.items())
+        raise UnknownModeError(
+            f"{UNKNOWN_MODE_ENV}={value!r} is not a valid unknown-input mode. Allowed values: {allowed}"
+        )
+    return value
+
+
+def is_dry_run() -> bool:
+    # The engine starts the analyzer with PULUMI_DRY_RUN "true" (preview) or "false" (update);
+    # the offline preview does not set it and is a preview.
+    return os.environ.get("PULUMI_DRY_RUN", "true") != "false"
+
+
 def unknowns_are_advisory() -> bool:
-    mode = os.environ.get(UNKNOWN_MODE_ENV, "violation").strip().lower()
-    if mode not in ("violation", "advisory"):
-        raise ValueError(f"{UNKNOWN_MODE_ENV}={mode!r}: allowed values are 'violation' (default) and 'advisory'")
-    return mode == "advisory"
+    return unknown_mode() == "advisory" and is_dry_run()
 
 
 def as_advisory(err: UnknownValueError, where: str) -> UnknownValueError:
@@ -202,12 +239,13 @@ def to_policy(rule: Rule, context: RuleContext) -> Policy:
 
 def _resource_validator(rule: Rule, context: RuleContext):
     meta = rule.meta
-    types = frozenset(meta.resource_types)
     exemptions, today = context.exemptions, context.today
     extra = (context,) if meta.wants_context else ()
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if types and args.resource_type not in types and "*" not in types:
+        # The offline runner routes each resource to the rules whose applies_to() accepts its
+        # type; this first check keeps the real engine (which calls every rule) identical.
+        if not meta.applies_to(args.resource_type):
             return
         exemption = ex.find(exemptions, meta.name, args.resource_type, args.name, current_stack())
         note = ""

@@ -2,7 +2,9 @@
 
 ``policies/__main__.py`` passes them to ``PolicyPack`` (which starts the
 analyzer server); the offline runner passes the same ones to the analyzer
-servicer in-process, so both evaluate identical policies.
+servicer in-process, so both evaluate identical policies. Building them reads
+``policies/exemptions.json`` and ``BUDGETBUDDY_POLICY_UNKNOWN``; a bad value of
+either raises ``PackConfigError`` before anything is served.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pulumi_policy import EnforcementLevel, Policy
 
 from . import rules  # noqa: F401  (registers every rule)
 from .exemptions import Exemption, load_exemptions
-from .framework import Registry, RuleContext, to_policy
+from .framework import Registry, RuleContext, to_policy, unknown_mode
 from .registry import REGISTRY
 
 PACK_NAME = "budgetbuddy-aws"
@@ -27,7 +29,12 @@ def build_policies(
     today: dt.date | None = None,
     registry: Registry = REGISTRY,
 ) -> list[Policy]:
-    """One pulumi_policy Policy per registered rule, exemptions applied."""
+    """One pulumi_policy Policy per registered rule, exemptions applied.
+
+    Raises PackConfigError (a bad exemptions file or BUDGETBUDDY_POLICY_UNKNOWN) here, at
+    start-up, rather than from inside a rule during the first Analyze.
+    """
+    unknown_mode()
     if exemptions is None:
         exemptions = load_exemptions(known_rules=registry.names())
     context = RuleContext(tuple(exemptions), today or dt.date.today(), registry)

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from policy_fixtures import baseline, edited
+from policy_fixtures import UNKNOWN, baseline, edited
 from rich.console import Console
 
 from preview import policy_runner as pr
@@ -61,3 +61,56 @@ def test_evaluate_dump_file(tmp_path) -> None:
     bad.write_text("[]")
     with pytest.raises(pr.DumpError):
         pr.evaluate_dump(bad)
+
+
+LONG_WHY = (
+    "Docker-in-Docker image builds need privileged mode: the build runs `docker build` for the backend image, "
+    "which needs the daemon. The project builds only this repository's branch, with a role limited to one ECR "
+    "repository. Revisit with a daemonless builder (buildah or kaniko) once the pipeline supports it."
+)
+
+
+def render_80(report: pr.PolicyReport) -> str:
+    buf = io.StringIO()
+    pr.render(report, Console(file=buf, width=80, force_terminal=False))  # as in a CI log: no TTY
+    return buf.getvalue()
+
+
+def test_render_fits_80_columns_without_cutting_words() -> None:
+    from budgetbuddy_policies import parse_exemptions
+
+    resources = edited(baseline("production"), "service", networkConfiguration={"assignPublicIp": True})
+    resources = edited(resources, "trail", enableLogFileValidation=UNKNOWN)
+    exemptions = parse_exemptions(
+        [{"rule": "aws-codebuild-project-disallow-privileged-mode", "resource": "build", "justification": LONG_WHY}]
+    )
+    report = pr.evaluate(resources, stack="production", exemptions=exemptions)
+    out = render_80(report)
+    lines = out.splitlines()
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines)
+    flowing = " ".join(out.split())  # a word cut at a line end would show up split in two here
+    assert " ".join(LONG_WHY.split()) in flowing
+    for v in report.violations:
+        assert " ".join(v.remediation.split()) in flowing and " ".join(v.message.split()) in flowing
+    assert "[unknown-input]" in out  # plain text, not swallowed as markup
+    # One compact block per exemption: heading, resource, expiry, then the justification as a paragraph.
+    start = lines.index("Exemptions in use (1)")
+    end = next(i for i, line in enumerate(lines) if line.startswith("FAIL: "))
+    block = lines[start + 1 : end]
+    assert block[0] == "- aws-codebuild-project-disallow-privileged-mode"
+    assert block[1:3] == ["   resource: build (aws:codebuild/project:Project)", "   expires: never"]
+    assert len(block) <= 3 + len(LONG_WHY) // 70 + 1
+
+
+def test_render_folds_only_identifiers_longer_than_a_line() -> None:
+    long_type = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    violation = pr.Violation(
+        rule="aws-s3-bucketencryption-require-sse-kms", severity="high", enforcement="mandatory", urn="urn:x",
+        resource_type=long_type, resource_name="logs-sse", message="Default encryption is AES256.",
+        description="", remediation="Use aws:kms with a customer-managed key.",
+    )  # fmt: skip
+    report = pr.PolicyReport("budgetbuddy", "production", "budgetbuddy-aws", [], [violation], [], 1)
+    out = render_80(report)
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert long_type in out.replace("\n   ", "").replace("\n", "")  # folded, nothing lost
+    assert "   resource: logs-sse\n" in out  # the short words before it still wrap whole

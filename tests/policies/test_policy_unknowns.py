@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from budgetbuddy_policies import UNKNOWN_MARKER
 from policy_fixtures import UNKNOWN, baseline, edited
@@ -128,9 +132,56 @@ def test_first_deploy_mode_still_enforces_known_values(monkeypatch) -> None:
     assert "aws-cloudtrail-trail-enable-log-validation" in {v.rule for v in report.mandatory}
 
 
-def test_unknown_mode_rejects_other_values(monkeypatch) -> None:
-    from budgetbuddy_policies.framework import unknowns_are_advisory
+def test_first_deploy_mode_leaves_the_update_strict(monkeypatch) -> None:
+    # The engine runs the pack with PULUMI_DRY_RUN=false for the update itself: the mode only
+    # relaxes previews, so exporting it for the whole first deployment is safe.
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "advisory")
+    monkeypatch.delenv("PULUMI_PROJECT", raising=False)  # keep pulumi's runtime settings untouched
+    resources = edited(baseline("production"), "task", containerDefinitions=UNKNOWN)
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    assert not pr.evaluate(resources, stack="production").has_mandatory_violations
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    report = pr.evaluate(resources, stack="production")
+    assert "aws-ecs-taskdefinition-require-readonly-rootfs" in {v.rule for v in report.mandatory if v.unknown}
 
+
+@pytest.mark.parametrize("value", ["", "violation"])
+def test_unknown_mode_default_is_strict(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", value)
+    report = pr.evaluate(edited(baseline("production"), "trail", enableLogFileValidation=UNKNOWN), stack="production")
+    assert [v.rule for v in report.mandatory if v.unknown] == ["aws-cloudtrail-trail-enable-log-validation"]
+
+
+@pytest.mark.parametrize("value", ["lenient", "Advisory", " advisory", "true", "0"])
+def test_unknown_mode_rejects_other_values_offline(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", value)
+    with pytest.raises(pr.PolicyConfigError) as caught:
+        pr.evaluate(baseline("production"), stack="production")
+    message = str(caught.value)
+    assert f"BUDGETBUDDY_POLICY_UNKNOWN={value!r}" in message
+    assert "'violation'" in message and "'advisory'" in message and "unset or empty" in message
+
+
+def test_unknown_mode_rejected_when_the_pack_is_built(monkeypatch) -> None:
+    # Under the real engine the pack is built at start-up: the error comes before any Analyze.
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "lenient")
-    with pytest.raises(ValueError, match="allowed values are 'violation'"):
-        unknowns_are_advisory()
+    with pytest.raises(pr.bp.PackConfigError, match=r"BUDGETBUDDY_POLICY_UNKNOWN='lenient'.*Allowed values"):
+        pr.bp.pack_arguments(exemptions=())
+
+
+def test_the_real_plugin_refuses_a_bad_mode_at_start_up() -> None:
+    env = {
+        **os.environ,
+        "BUDGETBUDDY_POLICY_UNKNOWN": "lenient",
+        "PULUMI_STACK": "production",
+        "PULUMI_DRY_RUN": "true",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
+        cwd=pr.PACK_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stdout == ""  # no port printed: the pack never served
+    assert proc.stderr.startswith(
+        "policy pack budgetbuddy-aws cannot start: BUDGETBUDDY_POLICY_UNKNOWN='lenient' is not a valid unknown-input mode."
+    )
+    assert "Traceback" not in proc.stderr
