@@ -70,6 +70,15 @@ for _tag, _regex, _first in (
     _CoreLoader.add_implicit_resolver(_tag, re.compile(_regex), _first)
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _quoted(text: str) -> str:
+    """A key as messages show it: `key`, or its repr when it holds spaces or control characters."""
+    return f"`{text}`" if text and text.isprintable() and text.strip() == text else repr(text)
+
+
 def _line(node: Node) -> str:
     return f", line {node.start_mark.line + 1}"
 
@@ -108,7 +117,7 @@ def _compose(path: Path, name: str) -> Node | None:
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise StackFileError(f"{name}{where}: not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise StackFileError(f"{name}: not valid YAML: {' '.join(str(exc).split())}") from None
+        raise StackFileError(f"{name}: not valid YAML: {_one_line(exc)}") from None
     except RecursionError:
         raise StackFileError(f"{name}: not valid YAML: nested too deeply") from None
 
@@ -127,7 +136,7 @@ def _entries(node: Node, name: str, where: str, expected: str) -> list[tuple[str
         key = key_node.value
         if key in seen:
             raise StackFileError(
-                f"{name}{_line(key_node)}: {where} sets `{key}` twice (first on line {seen[key].start_mark.line + 1})"
+                f"{name}{_line(key_node)}: {where} sets {_quoted(key)} twice (first on line {seen[key].start_mark.line + 1})"
             )
         seen[key] = key_node
         out.append((key, key_node, value_node))
@@ -140,7 +149,7 @@ def _check_sections(entries: list[tuple[str, Node, Node]], allowed: tuple[str, .
             near = nearest(key, allowed)
             hint = f"did you mean `{near}`? " if near else ""
             raise StackFileError(
-                f"{name}{_line(key_node)}: unknown top-level section `{key}`; {hint}({what} allows: {', '.join(allowed)})"
+                f"{name}{_line(key_node)}: unknown top-level section {_quoted(key)}; {hint}({what} allows: {', '.join(allowed)})"
             )
 
 
@@ -155,7 +164,7 @@ def _structured(node: Node, name: str, where: str) -> Any:
     try:
         return _CoreLoader("").construct_object(node, deep=True)
     except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
-        raise StackFileError(f"{name}{_line(node)}: {where}: cannot be read as a value ({exc})") from None
+        raise StackFileError(f"{name}{_line(node)}: {where}: cannot be read as a value ({_one_line(exc)})") from None
 
 
 def _has_secure(value: Any) -> bool:
@@ -170,7 +179,9 @@ def _as_json(value: Any, name: str, node: Node, where: str) -> str:
     try:
         return json.dumps(value, sort_keys=True)
     except (TypeError, ValueError, RecursionError) as exc:
-        raise StackFileError(f"{name}{_line(node)}: {where}: cannot be passed as JSON config ({exc})") from None
+        raise StackFileError(
+            f"{name}{_line(node)}: {where}: cannot be passed as JSON config ({_one_line(exc)})"
+        ) from None
 
 
 def _full_key(project: str, key: str, name: str, where: str) -> str:
@@ -229,7 +240,7 @@ def _load_project(root: Path) -> _Project:
     config_node = sections.get("config")
     if config_node is not None and not (isinstance(config_node, ScalarNode) and config_node.tag == _NULL):
         for key, key_node, value in _entries(config_node, name, "`config`", "KEY: VALUE or KEY: {default: VALUE}"):
-            where = f"config `{key}` (line {key_node.start_mark.line + 1})"
+            where = f"config {_quoted(key)} (line {key_node.start_mark.line + 1})"
             full = _full_key(project, key, name, where)
             if isinstance(value, MappingNode):
                 attrs = _entries(value, name, where, f"attributes {', '.join(DECLARATION_KEYS)}")
@@ -282,7 +293,7 @@ def load_stack(root: Path, stack: str, overrides: list[str] | None = None) -> St
         if section != "config" or (isinstance(value, ScalarNode) and value.tag == _NULL):
             continue
         for key, key_line, item in _entries(value, name, "`config`", "KEY: VALUE, such as minCapacity: 3"):
-            where = f"config `{key}` (line {key_line.start_mark.line + 1})"
+            where = f"config {_quoted(key)} (line {key_line.start_mark.line + 1})"
             full = _full_key(project.name, key, name, where)
             secure = _secure(item, name, where)
             if secure:
