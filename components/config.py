@@ -719,12 +719,6 @@ def parse_stack_config(
         if key not in CONFIG_KEYS:
             problems.append(_unknown_key(key, shown))
             continue
-        field = _FIELDS[CONFIG_KEYS[key]]
-        if raw == "" and not field.is_required() and field.default is None:
-            # `pulumi config set KEY ""` or `KEY:` in YAML: say how to leave an optional key unset.
-            problems.append(f"{NAMESPACE}:{key}={shown}: empty; to leave it unset remove it (pulumi config rm {key})")
-            bad_keys.add(key)
-            continue
         try:
             data[key] = parse_text(value_kind(CONFIG_KEYS[key]), raw) if isinstance(raw, str) else raw
         except ValueError as exc:

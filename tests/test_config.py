@@ -373,8 +373,3 @@ def test_any_config_is_accepted_or_rejected_clearly(values, secret):
                     assert all(repr(value) not in p for p in exc.problems)
     else:
         assert cfg.stack == "staging"
-
-
-def test_an_empty_optional_key_says_how_to_leave_it_unset():
-    (msg,) = problems(certificateArn=None, domainName="api.budgetbuddy.com", hostedZoneId="")
-    assert msg == "budgetbuddy:hostedZoneId='': empty; to leave it unset remove it (pulumi config rm hostedZoneId)"

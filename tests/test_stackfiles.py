@@ -229,7 +229,7 @@ def test_any_bytes_give_settings_or_a_stack_file_error(tmp_path, data, which):
     _load_and_validate(tmp_path)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(doc=stack_docs)
 def test_any_yaml_document_gives_settings_or_a_stack_file_error(tmp_path, doc):
     write(tmp_path, yaml.safe_dump(doc))
