@@ -9,10 +9,18 @@ half-registered stack: ``ConfigError`` lists each bad key, its value and what is
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
+import os
 import re
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Collection, Iterable, Mapping
+from functools import cache
+from importlib.metadata import version as _version
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
@@ -25,6 +33,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 NAMESPACE = "budgetbuddy"
 
@@ -57,13 +66,39 @@ WAF_MANAGED_GROUPS: tuple[str, ...] = (
     "KnownBadInputsRuleSet",
 )
 
-AWS_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+# `region` is the provider's `aws:region`: one source of truth for where resources go and what
+# key policies, endpoint names, log configuration and ARNs say.
+AWS_REGION_SOURCE: dict[str, Any] = {
+    "configKey": "aws:region",
+    "why": "the AWS provider deploys to aws:region, so the stack reads its region from there alone",
+}
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 ARN_RE = r"^arn:aws[a-z-]*:{service}:[a-z0-9-]*:\d{{12}}:.+$"
 
 
 def _arn(service: str) -> re.Pattern[str]:
     return re.compile(ARN_RE.format(service=service))
+
+
+@cache
+def aws_regions() -> tuple[str, ...]:
+    """The regions the installed pulumi-aws knows (its generated ``Region`` enum)."""
+    from pulumi_aws._enums import Region
+
+    return tuple(r.value for r in Region)
+
+
+def nearest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word`` (case-insensitive), or None when nothing is close."""
+    by_lower = {c.lower(): c for c in candidates}
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[found[0]] if found else None
+
+
+def _unknown_region(value: str) -> str:
+    near = nearest(value, aws_regions())
+    hint = f"; did you mean `{near}`?" if near else " (such as us-east-1)"
+    return f"must be an AWS region that pulumi-aws {_version('pulumi_aws')} knows{hint}"
 
 
 class ConfigError(ValueError):
@@ -166,7 +201,8 @@ class StackConfig(BaseModel):
     # --- identity and tags -------------------------------------------------------------
     stack: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
     environment: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
-    region: str = "us-east-1"
+    # Read from `aws:region`, the region the provider deploys to; `budgetbuddy:region` is refused.
+    region: str = Field(default="us-east-1", json_schema_extra=AWS_REGION_SOURCE)
     service: str = Field(default="budgetbuddy", pattern=r"^[a-z][a-z0-9-]{1,30}$")
     team: str = Field(default="platform", pattern=r"^[A-Za-z][A-Za-z0-9 _.-]{1,40}$")
 
@@ -183,12 +219,16 @@ class StackConfig(BaseModel):
     # --- backup and DR --------------------------------------------------------------------
     backup_schedule: str = Field(default="cron(0 2 * * ? *)", alias="backupSchedule")
     backup_retention_days: int = Field(default=35, ge=35, le=36500, alias="backupRetentionDays")
-    dr_region: str | None = Field(default=None, alias="drRegion")
+    dr_region: str | None = Field(default=None, alias="drRegion", examples=["us-west-2"])
     tables: tuple[TableDef, ...] = Field(default=tuple(TableDef(**t) for t in DEFAULT_TABLES))
 
     # --- alerting and security ------------------------------------------------------------
     alert_email: str = Field(default="ops@budgetbuddy.com", alias="alertEmail")
-    pagerduty_endpoint: str | None = Field(default=None, alias="pagerDutyEndpoint")
+    pagerduty_endpoint: str | None = Field(
+        default=None,
+        alias="pagerDutyEndpoint",
+        examples=["https://events.pagerduty.com/integration/offline-stand-in/enqueue"],
+    )
     enable_guardduty: bool = Field(default=False, alias="enableGuardDuty")
     enable_security_hub: bool = Field(default=False, alias="enableSecurityHub")
 
@@ -285,9 +325,15 @@ class StackConfig(BaseModel):
         return v
 
     # --- TLS certificate: an existing ARN, or a domain issued with DNS validation ---------
-    certificate_arn: str | None = Field(default=None, alias="certificateArn")
-    domain_name: str | None = Field(default=None, alias="domainName")
-    hosted_zone_id: str | None = Field(default=None, alias="hostedZoneId", pattern=r"^Z[A-Z0-9]{1,31}$")
+    certificate_arn: str | None = Field(
+        default=None,
+        alias="certificateArn",
+        examples=["arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"],
+    )
+    domain_name: str | None = Field(default=None, alias="domainName", examples=["api.budgetbuddy.com"])
+    hosted_zone_id: str | None = Field(
+        default=None, alias="hostedZoneId", pattern=r"^Z[A-Z0-9]{1,31}$", examples=["Z0OFFLINESTANDIN"]
+    )
 
     # --- cost -----------------------------------------------------------------------------
     monthly_budget_usd: float = Field(default=1000.0, gt=0, le=10_000_000, alias="monthlyBudgetUsd")
@@ -302,7 +348,11 @@ class StackConfig(BaseModel):
         alias="githubRepository",
     )
     github_branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]{1,255}$", alias="githubBranch")
-    codestar_connection_arn: str | None = Field(default=None, alias="codestarConnectionArn")
+    codestar_connection_arn: str | None = Field(
+        default=None,
+        alias="codestarConnectionArn",
+        examples=["arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000"],
+    )
     require_manual_approval: bool = Field(default=False, alias="requireManualApproval")
     artifact_expiration_days: int = Field(default=30, ge=1, le=3650, alias="artifactExpirationDays")
     # CodeBuild on-demand sizes offered for ARM_CONTAINER (build-env-ref-compute-types).
@@ -323,8 +373,8 @@ class StackConfig(BaseModel):
     @field_validator("region", "dr_region")
     @classmethod
     def _region(cls, v: str | None) -> str | None:
-        if v is not None and not AWS_REGION_RE.match(v):
-            raise ValueError("must be an AWS region such as us-east-1")
+        if v is not None and v not in aws_regions():
+            raise ValueError(_unknown_region(v))
         return v
 
     @field_validator("vpc_cidr")
@@ -424,19 +474,179 @@ class StackConfig(BaseModel):
         return v
 
 
-# Keys a user sets: alias (config key) -> field name. `stack` is not a key, it is the stack.
-CONFIG_KEYS: dict[str, str] = {
-    (f.alias or name): name for name, f in StackConfig.model_fields.items() if name != "stack"
+# ---- what each key is, derived from the model ---------------------------------------------------
+
+
+def _source(field: FieldInfo) -> dict[str, Any] | None:
+    """Where a field is read from when that is not the budgetbuddy namespace (``region``: aws:region)."""
+    extra = field.json_schema_extra
+    return extra if isinstance(extra, dict) and "configKey" in extra else None
+
+
+_FIELDS = {name: f for name, f in StackConfig.model_fields.items() if name != "stack"}  # `stack` is the stack
+# field name -> the full config key a user sets ("budgetbuddy:minCapacity", "aws:region")
+FIELD_KEYS: dict[str, str] = {
+    name: str(src["configKey"]) if (src := _source(f)) else f"{NAMESPACE}:{f.alias or name}"
+    for name, f in _FIELDS.items()
 }
-JSON_KEYS = {"tables", "containerSecrets", "wafManagedRuleActions"}  # structured values (objects/lists in YAML)
-SECRET_KEYS = {"pagerDutyEndpoint"}
+# Keys of the budgetbuddy namespace: alias (config key) -> field name.
+CONFIG_KEYS: dict[str, str] = {(f.alias or name): name for name, f in _FIELDS.items() if _source(f) is None}
+# Aliases of fields read from another namespace -> (their key, why): `budgetbuddy:region` is refused.
+ELSEWHERE: dict[str, tuple[str, str]] = {
+    (f.alias or name): (str(src["configKey"]), str(src["why"])) for name, f in _FIELDS.items() if (src := _source(f))
+}
+# Namespaces Pulumi passes to every program that this program neither reads nor refuses.
+PASS_THROUGH_NAMESPACES = ("pulumi",)
+SECRET_KEYS = {"pagerDutyEndpoint"}  # keys to keep secret (`pulumi config set --secret`); any key may be
 
 
-def _parse_value(key: str, raw: Any) -> Any:
-    """`pulumi config set` stores strings; structured YAML values arrive as JSON text."""
-    if key in JSON_KEYS and isinstance(raw, str):
-        return json.loads(raw)
+def _base_type(annotation: Any) -> Any:
+    """``Annotated[int, ...] | None`` -> ``int``."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _base_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _base_type(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def value_kind(field_name: str) -> Literal["bool", "int", "float", "json", "text"]:
+    """How a config string becomes the field's value (as Pulumi's typed getters would read it)."""
+    base = _base_type(_FIELDS[field_name].annotation)
+    if base is bool:
+        return "bool"
+    if base is int:
+        return "int"
+    if base is float:
+        return "float"
+    if typing.get_origin(base) in (tuple, list, dict) or base in (tuple, list, dict):
+        return "json"
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        return "json"
+    return "text"
+
+
+JSON_KEYS = {key for key, name in CONFIG_KEYS.items() if value_kind(name) == "json"}  # objects/lists in YAML
+
+
+def parse_text(kind: str, raw: str) -> Any:
+    """A config string as Pulumi's ``Config.get_bool``/``get_int``/``get_float`` (or a JSON object) reads it.
+
+    Raises ValueError with what is allowed. ``get_bool`` accepts exactly true, True, false, False.
+    """
+    if kind == "bool":
+        if raw in ("true", "True"):
+            return True
+        if raw in ("false", "False"):
+            return False
+        raise ValueError("must be true or false (pulumi.Config.get_bool accepts exactly true, True, false, False)")
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError("must be a whole number (read as pulumi.Config.get_int reads it)") from None
+    if kind == "float":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError("must be a number such as 70 or 65.5 (read as pulumi.Config.get_float reads it)") from None
+    if kind == "json":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"must be JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ValueError("must be JSON (nested too deeply)") from None
     return raw
+
+
+def _config_text(value: Any) -> str:
+    """A value as Pulumi hands config to a program: text, objects and lists as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, BaseModel):
+        return value.model_dump_json(by_alias=True, exclude_defaults=True)
+    if isinstance(value, (tuple, list)):
+        return json.dumps([json.loads(_config_text(v)) if isinstance(v, BaseModel) else v for v in value])
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def secret_stand_in(full_key: str, stack: str) -> str:
+    """A value valid for ``full_key`` that stands in for a secret the offline preview cannot decrypt.
+
+    It is the value the key takes when unset (its default; a required key defaults to the stack name),
+    or, for a key that is unset by default, the field's first ``examples`` entry, so the stack builds
+    what it would with the secret set. Keys this program does not know get neutral text.
+    """
+    name = next((n for n, k in FIELD_KEYS.items() if k == full_key), None)
+    if name is None:
+        return "offline-secret-stand-in"
+    field = _FIELDS[name]
+    if field.is_required():
+        return stack
+    default = field.get_default(call_default_factory=True)
+    if default is None and field.examples:
+        default = field.examples[0]
+    return "" if default is None else _config_text(default)
+
+
+# ---- the AWS provider's own keys ----------------------------------------------------------------
+
+
+@cache
+def aws_provider_keys() -> dict[str, str]:
+    """``aws:`` config keys the installed pulumi-aws reads -> their kind, from its generated config module."""
+    spec = find_spec("pulumi_aws.config.vars")
+    if spec is None or spec.origin is None:  # pragma: no cover - pulumi-aws is a pinned dependency
+        raise RuntimeError("pulumi_aws.config.vars is not installed")
+    source = Path(spec.origin).read_text()
+    getters = re.findall(r"__config__\.get(_bool|_int|_float|_object)?\('([A-Za-z0-9]+)'\)", source)
+    kinds = {"_bool": "bool", "_int": "int", "_float": "float", "_object": "json"}
+    return {key: kinds.get(getter, "text") for getter, key in getters}
+
+
+def region_of(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> str | None:
+    """The region the AWS provider deploys to: ``aws:region``, else AWS_REGION/AWS_DEFAULT_REGION as
+    pulumi-aws falls back to them (pulumi_aws/config/vars.py)."""
+    env = os.environ if environ is None else environ
+    value = config.get("aws:region") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+    return None if value is None else str(value)
+
+
+# ---- problems -----------------------------------------------------------------------------------
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+SECRET_SHOWN = "[secret]"
+
+
+def full_key(alias: str) -> str:
+    """``minCapacity`` -> ``budgetbuddy:minCapacity``; ``region`` -> ``aws:region``."""
+    if alias in ELSEWHERE:
+        return ELSEWHERE[alias][0]
+    return f"{NAMESPACE}:{alias}"
+
+
+def _shown(key: str, value: Any, secret_keys: Collection[str]) -> str:
+    return SECRET_SHOWN if key in secret_keys else repr(value)
+
+
+class Problem(NamedTuple):
+    keys: tuple[str, ...]  # aliases; the first is the key reported, all are the keys involved
+    value: Any  # MISSING when the first key is not set
+    allowed: str
+
+    def render(self, secret_keys: Collection[str] = ()) -> str:
+        key = full_key(self.keys[0])
+        head = f"{key}: not set" if self.value is MISSING else f"{key}={_shown(key, self.value, secret_keys)}"
+        secret = [full_key(k) for k in self.keys if full_key(k) in secret_keys]
+        note = f" ({', '.join(secret)} secret: an offline preview checks its stand-in)" if secret else ""
+        return f"{head}: {self.allowed}{note}"
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 def cross_field_problems(cfg: StackConfig) -> list[Problem]:
@@ -460,19 +670,8 @@ def cross_field_problems(cfg: StackConfig) -> list[Problem]:
     if cfg.is_production and cfg.capacity_spot_weight > 0:
         bad(("capacitySpotWeight",), cfg.capacity_spot_weight, "must be 0 in production (runbook: on-demand only)")
     if cfg.dr_region is not None and cfg.dr_region == cfg.region:
-        bad(("drRegion",), cfg.dr_region, f"must differ from the stack's region ({cfg.region})")
-    if cfg.certificate_arn and (cfg.domain_name or cfg.hosted_zone_id):
-        bad(
-            ("certificateArn", "domainName", "hostedZoneId"),
-            cfg.certificate_arn,
-            "set either certificateArn or domainName+hostedZoneId, not both",
-        )
-    if not cfg.certificate_arn and not (cfg.domain_name and cfg.hosted_zone_id):
-        bad(
-            ("certificateArn", "domainName", "hostedZoneId"),
-            None,
-            "an ACM certificate ARN is required unless domainName and hostedZoneId are both set (the HTTPS listener needs a certificate)",
-        )
+        bad(("drRegion", "region"), cfg.dr_region, f"must differ from aws:region ({cfg.region})")
+    out.extend(_certificate_problems(cfg))
     if cfg.deployment_strategy == "CANARY" and cfg.canary_percent >= 100:
         bad(("canaryPercent", "deploymentStrategy"), cfg.canary_percent, "must be below 100 for a canary (0.1-99.9)")
     if cfg.audit_log_retention_days < 365:
@@ -496,34 +695,90 @@ def cross_field_problems(cfg: StackConfig) -> list[Problem]:
     return out
 
 
-class Problem(NamedTuple):
-    keys: tuple[str, ...]  # first is the key reported; all are the keys involved
-    value: Any
-    allowed: str
+def _certificate_problems(cfg: StackConfig) -> list[Problem]:
+    """The HTTPS listener needs exactly one certificate source; a missing key is named as missing."""
+    keys = ("certificateArn", "domainName", "hostedZoneId")
+    if cfg.certificate_arn:
+        if cfg.domain_name or cfg.hosted_zone_id:
+            return [
+                Problem(keys, cfg.certificate_arn, "set either certificateArn or domainName+hostedZoneId, not both")
+            ]
+        return []
+    if cfg.domain_name and not cfg.hosted_zone_id:
+        return [
+            Problem(
+                ("hostedZoneId", "domainName", "certificateArn"),
+                MISSING,
+                f"required with domainName ({cfg.domain_name}): the Route 53 zone that holds the certificate's "
+                "DNS validation records (or set certificateArn instead of both)",
+            )
+        ]
+    if cfg.hosted_zone_id and not cfg.domain_name:
+        return [
+            Problem(
+                ("domainName", "hostedZoneId", "certificateArn"),
+                MISSING,
+                f"required with hostedZoneId ({cfg.hosted_zone_id}): the name the certificate is issued for, "
+                "such as api.budgetbuddy.com (or set certificateArn instead of both)",
+            )
+        ]
+    if not cfg.domain_name:
+        return [
+            Problem(
+                keys,
+                MISSING,
+                "the HTTPS listener needs a certificate: set certificateArn (an existing ACM certificate), or "
+                "domainName and hostedZoneId (a DNS-validated certificate is issued)",
+            )
+        ]
+    return []
 
-    def __str__(self) -> str:
-        return f"{NAMESPACE}:{self.keys[0]}={self.value!r}: {self.allowed}"
 
-
-def _field_problems(exc: ValidationError) -> tuple[list[str], set[str]]:
+def _field_problems(
+    exc: ValidationError, raw: Mapping[str, Any], secret_keys: Collection[str]
+) -> tuple[list[str], set[str]]:
+    """One line per field error, showing the value as the user wrote it (``raw``: alias -> value)."""
     lines: list[str] = []
     keys: set[str] = set()
     for err in exc.errors():
         loc = err.get("loc", ())
-        field = StackConfig.model_fields.get(str(loc[0])) if loc else None
-        key = (field.alias or str(loc[0])) if field else str(loc[0] if loc else "")
-        keys.add(key)
+        name = str(loc[0]) if loc else ""
+        field = StackConfig.model_fields.get(name)
+        alias = (field.alias or name) if field else name
+        keys.add(alias)
+        key = FIELD_KEYS.get(name, f"{NAMESPACE}:{alias}")
         path = "".join(f"[{p}]" for p in loc[1:])
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
-        lines.append(f"{NAMESPACE}:{key}{path}={err.get('input')!r}: {msg}")
+        value = raw[alias] if len(loc) == 1 and alias in raw else err.get("input")
+        if key in secret_keys:  # a validator's message may quote the value
+            for text in {str(raw.get(alias, "")), str(err.get("input", ""))} - {""}:
+                msg = msg.replace(text, SECRET_SHOWN).replace(repr(text)[1:-1], SECRET_SHOWN)
+        lines.append(f"{key}{path}={_shown(key, value, secret_keys)}: {msg}")
     return lines, keys
 
 
-def parse_stack_config(stack: str, values: Mapping[str, Any], region: str | None = None) -> StackConfig:
-    """Validate ``values`` (config keys without namespace -> raw values) for ``stack``.
+def _unknown_key(key: str, shown: str) -> str:
+    if key in ELSEWHERE:
+        where, why = ELSEWHERE[key]
+        return f"{NAMESPACE}:{key}={shown}: not a {NAMESPACE} key: {why} (set {where} instead)"
+    near = nearest(key, CONFIG_KEYS)
+    hint = f"did you mean `{NAMESPACE}:{near}`?" if near else f"the {len(CONFIG_KEYS)} keys are in docs/config.md"
+    return f"{NAMESPACE}:{key}={shown}: unknown key; {hint}"
 
-    Raises ``ConfigError`` listing every bad key at once: field errors first, then the
-    combinations among the keys that are valid on their own.
+
+def parse_stack_config(
+    stack: str,
+    values: Mapping[str, Any],
+    region: str | None = None,
+    *,
+    secret_keys: Collection[str] = (),
+) -> StackConfig:
+    """Validate ``values`` (budgetbuddy keys without namespace -> raw values) for ``stack``.
+
+    ``region`` is the provider's ``aws:region``; ``secret_keys`` (full keys) are never shown in
+    messages. Strings are read as Pulumi's typed getters read them. Raises ``ConfigError`` listing
+    every bad key at once: field errors first, then the combinations among the keys that are valid
+    on their own.
     """
     problems: list[str] = []
     data: dict[str, Any] = {"stack": stack, "environment": stack}
@@ -531,18 +786,20 @@ def parse_stack_config(stack: str, values: Mapping[str, Any], region: str | None
         data["region"] = region
     bad_keys: set[str] = set()
     for key, raw in values.items():
+        shown = _shown(f"{NAMESPACE}:{key}", raw, secret_keys)
         if key not in CONFIG_KEYS:
-            problems.append(f"{NAMESPACE}:{key}={raw!r}: unknown key (allowed: {', '.join(sorted(CONFIG_KEYS))})")
+            problems.append(_unknown_key(key, shown))
             continue
         try:
-            data[key] = _parse_value(key, raw)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{NAMESPACE}:{key}={raw!r}: must be JSON ({exc.msg})")
+            data[key] = parse_text(value_kind(CONFIG_KEYS[key]), raw) if isinstance(raw, str) else raw
+        except ValueError as exc:
+            problems.append(f"{NAMESPACE}:{key}={shown}: {exc}")
             bad_keys.add(key)
     try:
         cfg = StackConfig.model_validate({k: v for k, v in data.items() if k not in bad_keys})
     except ValidationError as exc:
-        lines, keys = _field_problems(exc)
+        written = {**values, **({"region": region} if region is not None else {})}
+        lines, keys = _field_problems(exc, written, secret_keys)
         problems.extend(lines)
         bad_keys |= keys
         # Judge combinations among the keys that are valid on their own (defaults for the rest).
@@ -552,7 +809,62 @@ def parse_stack_config(stack: str, values: Mapping[str, Any], region: str | None
             cfg = StackConfig.model_validate(fallback)
         except ValidationError:
             raise ConfigError(stack, problems) from None
-    problems.extend(str(p) for p in cross_field_problems(cfg) if not bad_keys.intersection(p.keys))
+    problems.extend(p.render(secret_keys) for p in cross_field_problems(cfg) if not bad_keys.intersection(p.keys))
+    if problems:
+        raise ConfigError(stack, problems)
+    return cfg
+
+
+def _namespace_problems(config: Mapping[str, Any], secret_keys: Collection[str]) -> list[str]:
+    """``aws:`` keys the provider does not read, and namespaces nothing reads, are errors, not ignored."""
+    problems: list[str] = []
+    provider = aws_provider_keys()
+    known = [*FIELD_KEYS.values(), *(f"aws:{k}" for k in provider)]
+    for key, raw in config.items():
+        namespace, sep, name = key.partition(":")
+        shown = _shown(key, raw, secret_keys)
+        if not sep or namespace in (NAMESPACE, *PASS_THROUGH_NAMESPACES):
+            continue
+        if namespace == "aws":
+            if name not in provider:
+                near = nearest(name, provider)
+                hint = f"did you mean `aws:{near}`?" if near else "see the pulumi-aws provider configuration"
+                problems.append(f"{key}={shown}: not a key the AWS provider reads; {hint}")
+            elif isinstance(raw, str) and key != "aws:region":
+                try:
+                    parse_text(provider[name], raw)
+                except ValueError as exc:
+                    problems.append(f"{key}={shown}: {exc}")
+            continue
+        near = nearest(key, known)
+        hint = f"; did you mean `{near}`?" if near else ""
+        problems.append(
+            f"{key}={shown}: unknown namespace `{namespace}`: this program reads only {NAMESPACE}: and aws: keys{hint}"
+        )
+    return problems
+
+
+def parse_config(
+    stack: str,
+    config: Mapping[str, Any],
+    secret_keys: Collection[str] = (),
+    environ: Mapping[str, str] | None = None,
+) -> StackConfig:
+    """Validate a stack's whole configuration (full keys ``namespace:key`` -> values, as the engine
+    passes them): budgetbuddy keys, the region from ``aws:region``, and the other namespaces."""
+    problems = _namespace_problems(config, secret_keys)
+    prefix = f"{NAMESPACE}:"
+    values = {k[len(prefix) :]: v for k, v in config.items() if k.startswith(prefix)}
+    region = region_of(config, environ)
+    if region is None:
+        problems.append(
+            "aws:region: not set: the AWS provider needs the region it deploys to, and key policies, endpoint "
+            "names and ARNs must name the same one (pulumi config set aws:region us-east-1)"
+        )
+    try:
+        cfg = parse_stack_config(stack, values, region, secret_keys=secret_keys)
+    except ConfigError as exc:
+        raise ConfigError(stack, [*problems, *exc.problems]) from None
     if problems:
         raise ConfigError(stack, problems)
     return cfg
@@ -564,7 +876,6 @@ def load_stack_config() -> StackConfig:
     from pulumi.runtime import config as runtime_config
 
     merged: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    prefix = f"{NAMESPACE}:"
-    values = {k[len(prefix) :]: v for k, v in merged.items() if k.startswith(prefix)}
-    region = pulumi.Config("aws").get("region")
-    return parse_stack_config(pulumi.get_stack(), values, region=region)
+    secret = {k for k in merged if runtime_config.is_config_secret(k)}
+    secret |= set(runtime_config.get_config_secret_keys_env())
+    return parse_config(pulumi.get_stack(), merged, secret)

@@ -55,9 +55,9 @@ def test_missing_certificate_source():
     with pytest.raises(ConfigError) as info:
         parse_stack_config("staging", {})
     (p,) = info.value.problems
-    assert p.startswith("budgetbuddy:certificateArn=None") and "domainName" in p and "hostedZoneId" in p
-    # a domain without its zone is not a source either
-    with pytest.raises(ConfigError, match="certificateArn"):
+    assert p.startswith("budgetbuddy:certificateArn: not set") and "domainName" in p and "hostedZoneId" in p
+    # a domain without its zone is not a source either: the missing zone is named
+    with pytest.raises(ConfigError, match="hostedZoneId: not set: required with domainName"):
         parse_stack_config("staging", {"domainName": "api.example.com"})
     (both,) = problems(domainName="api.example.com", hostedZoneId="Z123")
     assert both.startswith("budgetbuddy:certificateArn=") and "not both" in both

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,9 +12,14 @@ from hypothesis import strategies as st
 from components.config import (
     CONFIG_KEYS,
     FARGATE_MEMORY,
+    FIELD_KEYS,
     LOG_RETENTION_DAYS,
     ConfigError,
+    aws_provider_keys,
+    aws_regions,
+    parse_config,
     parse_stack_config,
+    secret_stand_in,
 )
 from tests.harness import CERT
 
@@ -66,7 +73,7 @@ def test_strings_as_pulumi_config_set_stores_them_are_parsed():
         ("taskCpu", 300, "Fargate cpu size"),
         ("monthlyBudgetUsd", 0, "greater than 0"),
         ("monthlyBudgetUsd", -5, "greater than 0"),
-        ("drRegion", "mars-1", "AWS region"),
+        ("drRegion", "mars-1", "AWS region that pulumi-aws"),
         ("deploymentStrategy", "ROLLING", "BLUE_GREEN"),
         ("canaryPercent", 0, "greater than or equal to 0.1"),
         ("canaryBakeMinutes", 2000, "less than or equal to 1440"),
@@ -100,7 +107,7 @@ def test_combinations_are_judged_and_named(values, key, fragment):
 
 
 def test_missing_certificate_source_is_an_error():
-    with pytest.raises(ConfigError, match="certificateArn=None: an ACM certificate ARN is required"):
+    with pytest.raises(ConfigError, match="certificateArn: not set: the HTTPS listener needs a certificate"):
         parse_stack_config("staging", {})
     cfg = parse_stack_config("staging", {"domainName": "api.budgetbuddy.com", "hostedZoneId": "Z0ABC"})
     assert cfg.certificate_arn is None and cfg.domain_name == "api.budgetbuddy.com"
@@ -111,9 +118,13 @@ def test_production_is_on_demand_only():
     assert parse_stack_config("staging", {**BASE, "capacitySpotWeight": 3}).capacity_spot_weight == 3
 
 
-def test_unknown_keys_are_rejected_with_the_allowed_list():
+def test_unknown_keys_suggest_the_nearest_key_instead_of_listing_all():
     (msg,) = problems(minCapcity=3)
-    assert msg.startswith("budgetbuddy:minCapcity=3: unknown key") and "minCapacity" in msg
+    assert msg == "budgetbuddy:minCapcity=3: unknown key; did you mean `budgetbuddy:minCapacity`?"
+    (msg,) = problems(MAXCAPASITY="9")
+    assert "did you mean `budgetbuddy:maxCapacity`?" in msg
+    (msg,) = problems(zzzzqqqq="x")
+    assert "did you mean" not in msg and "docs/config.md" in msg and "taskCpu" not in msg
 
 
 def test_every_problem_is_listed_at_once():
@@ -200,5 +211,165 @@ def test_every_key_is_documented_and_the_doc_is_current():
     spec = importlib.util.spec_from_file_location("gen_config_doc", root / "tools" / "gen_config_doc.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    assert set(gen.ABOUT) == set(CONFIG_KEYS), "describe every key in tools/gen_config_doc.py"
+    assert set(gen.ABOUT) == {gen.doc_key(k) for k in FIELD_KEYS.values()}, "describe every key in gen_config_doc"
     assert (root / "docs" / "config.md").read_text() == gen.render(), "run python tools/gen_config_doc.py"
+
+
+# ---- one source of truth for the region (docs/config.md) -------------------------------------
+
+STACK = {"aws:region": "us-east-1", "budgetbuddy:certificateArn": CERT}
+
+
+def config_problems(secret_keys: tuple[str, ...] = (), environ: dict[str, str] | None = None, **full: str) -> list[str]:
+    values = {**STACK, **{k.replace("__", ":"): v for k, v in full.items()}}
+    with pytest.raises(ConfigError) as info:
+        parse_config("staging", values, secret_keys, environ={} if environ is None else environ)
+    return info.value.problems
+
+
+def test_region_comes_from_aws_region_alone():
+    cfg = parse_config("staging", {**STACK, "aws:region": "eu-west-1"}, environ={})
+    assert cfg.region == "eu-west-1"
+    (msg,) = config_problems(budgetbuddy__region="eu-west-1")
+    assert msg.startswith("budgetbuddy:region='eu-west-1': not a budgetbuddy key")
+    assert "the AWS provider deploys to aws:region" in msg and "set aws:region instead" in msg
+
+
+def test_region_falls_back_to_the_environment_as_the_provider_does():
+    values = {"budgetbuddy:certificateArn": CERT}
+    assert parse_config("staging", values, environ={"AWS_REGION": "eu-central-1"}).region == "eu-central-1"
+    assert parse_config("staging", values, environ={"AWS_DEFAULT_REGION": "us-west-2"}).region == "us-west-2"
+    with pytest.raises(ConfigError, match="aws:region: not set: the AWS provider needs the region"):
+        parse_config("staging", values, environ={})
+
+
+def test_unknown_regions_are_named_by_their_own_key():
+    (msg,) = config_problems(aws__region="us-east-9")
+    assert msg.startswith("aws:region='us-east-9': must be an AWS region that pulumi-aws")
+    assert "did you mean `us-east-" in msg and "budgetbuddy:region" not in msg
+    (msg,) = problems(drRegion="us-west-9")
+    assert msg.startswith("budgetbuddy:drRegion='us-west-9'") and "did you mean `us-west-2`?" in msg
+
+
+def test_regions_are_the_ones_pulumi_aws_knows():
+    from pulumi_aws._enums import Region
+
+    assert set(aws_regions()) == {r.value for r in Region}
+    # Newer partitions that an "xx-name-N" pattern would refuse.
+    for region in ("eusc-de-east-1", "us-iso-east-1", "us-gov-west-1"):
+        assert parse_config("staging", {**STACK, "aws:region": region}, environ={}).region == region
+
+
+def test_dr_region_must_differ_from_aws_region():
+    (msg,) = config_problems(aws__region="eu-west-1", budgetbuddy__drRegion="eu-west-1")
+    assert msg == "budgetbuddy:drRegion='eu-west-1': must differ from aws:region (eu-west-1)"
+
+
+# ---- other namespaces: nothing silently ignored --------------------------------------------------
+
+
+def test_aws_keys_are_the_provider_keys():
+    import pulumi_aws.config as provider_config
+
+    keys = aws_provider_keys()
+    assert {"region", "profile", "assumeRoles", "skipCredentialsValidation"} <= set(keys)
+    snake = {name for name in dir(provider_config.vars._ExportableConfig) if not name.startswith("_")}
+    assert {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower() for k in keys} == snake
+    assert parse_config("staging", {**STACK, "aws:profile": "ops", "aws:insecure": "False"}, environ={})
+
+
+def test_unknown_aws_keys_are_errors_with_a_suggestion():
+    (msg,) = config_problems(aws__regoin="us-east-1")
+    assert msg == "aws:regoin='us-east-1': not a key the AWS provider reads; did you mean `aws:region`?"
+    (msg,) = config_problems(aws__skipCredentialsValidation="yes")
+    assert msg.startswith("aws:skipCredentialsValidation='yes': must be true or false")
+
+
+def test_other_namespaces_are_errors_except_pulumi_engine_keys():
+    (msg,) = config_problems(budgetbudy__minCapacity="3")
+    assert msg.startswith("budgetbudy:minCapacity='3': unknown namespace `budgetbudy`")
+    assert "did you mean `budgetbuddy:minCapacity`?" in msg
+    assert parse_config("staging", {**STACK, "pulumi:disable-default-providers": '["*"]'}, environ={})
+
+
+# ---- missing certificate keys are named as missing -------------------------------------------
+
+
+def test_a_missing_hosted_zone_is_reported_as_that():
+    found = problems(certificateArn=None, domainName="api.budgetbuddy.com")
+    assert len(found) == 1 and found[0].startswith("budgetbuddy:hostedZoneId: not set: required with domainName")
+    found = problems(certificateArn=None, hostedZoneId="Z0ABC")
+    assert len(found) == 1 and found[0].startswith("budgetbuddy:domainName: not set: required with hostedZoneId")
+
+
+def test_an_invalid_hosted_zone_is_not_also_reported_missing():
+    found = problems(certificateArn=None, domainName="api.budgetbuddy.com", hostedZoneId="nope")
+    assert [p.split("=")[0] for p in found] == ["budgetbuddy:hostedZoneId"]
+
+
+# ---- values read as Pulumi's typed getters read them --------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["yes", "maybe", "no", "on", "1", "TRUE", "true ", ""])
+def test_booleans_are_strictly_what_get_bool_accepts(text):
+    (msg,) = problems(enableGuardDuty=text)
+    assert msg.startswith(f"budgetbuddy:enableGuardDuty={text!r}: must be true or false")
+    assert "get_bool" in msg
+
+
+@pytest.mark.parametrize(("text", "value"), [("true", True), ("True", True), ("false", False), ("False", False)])
+def test_booleans_get_bool_accepts(text, value):
+    assert parse_stack_config("staging", {**BASE, "enableGuardDuty": text}).enable_guardduty is value
+
+
+def test_numbers_follow_get_int_and_get_float():
+    assert parse_stack_config("staging", {**BASE, "maxCapacity": " 7 ", "cpuTargetPercent": "6.5e1"}).max_capacity == 7
+    (msg,) = problems(minCapacity="2.0")
+    assert msg.startswith("budgetbuddy:minCapacity='2.0': must be a whole number") and "get_int" in msg
+    (msg,) = problems(cpuTargetPercent="seventy")
+    assert "get_float" in msg
+
+
+# ---- secrets: any key, never shown, a valid stand-in offline ------------------------------------
+
+
+def test_secret_values_are_never_shown_in_messages():
+    found = config_problems(("budgetbuddy:alertEmail",), budgetbuddy__alertEmail="leaked-value")
+    assert found == ["budgetbuddy:alertEmail=[secret]: must be an email address such as ops@budgetbuddy.com"]
+    found = config_problems(("budgetbuddy:minCapacity",), budgetbuddy__minCapacity="9", budgetbuddy__maxCapacity="3")
+    assert found[0].startswith("budgetbuddy:minCapacity=[secret]: must not exceed maxCapacity (3)")
+    assert "secret: an offline preview checks its stand-in" in found[0]
+
+
+@pytest.mark.parametrize("key", sorted(CONFIG_KEYS))
+def test_every_key_has_a_stand_in_valid_for_it(key):
+    stand_in = secret_stand_in(f"budgetbuddy:{key}", "staging")
+    assert stand_in, f"declare Field(examples=[...]) for {key}: a secret {key} needs an offline stand-in"
+    try:
+        parse_stack_config("staging", {**BASE, key: stand_in})
+    except ConfigError as exc:
+        assert not [p for p in exc.problems if p.startswith(f"budgetbuddy:{key}=")], exc.problems
+
+
+# ---- any input: a config or a clear ConfigError, never anything else ------------------------------
+
+known_full_keys = st.sampled_from([*FIELD_KEYS.values(), *(f"aws:{k}" for k in aws_provider_keys())])
+any_full_key = st.one_of(
+    known_full_keys, st.text(max_size=20), st.from_regex(r"[a-z]{1,12}:[A-Za-z]{1,15}", fullmatch=True)
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(values=st.dictionaries(any_full_key, st.text(max_size=30), max_size=6), secret=st.booleans())
+def test_any_config_is_accepted_or_rejected_clearly(values, secret):
+    secrets = tuple(values) if secret else ()
+    try:
+        cfg = parse_config("staging", {**STACK, **values}, secrets, environ={})
+    except ConfigError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+        if secret:
+            for key, value in values.items():
+                if len(value) > 3 and value not in str(STACK) and value not in key:
+                    assert all(repr(value) not in p for p in exc.problems)
+    else:
+        assert cfg.stack == "staging"
