@@ -67,12 +67,14 @@ def secrets(ctx: Context) -> None:
 
 def cloudtrail(ctx: Context) -> None:
     # The first copy of management events is free per account: in a shared account, production's trail has it.
-    first_free = ctx.a.free_tier or not ctx.a.shared_account
-    for i, trail in enumerate(ctx.of("aws:cloudtrail/trail:Trail")):
-        ctx.guarded(trail, lambda t, first=(i == 0 and first_free): _trail(ctx, t, first), "trail not priced")
+    # It goes to the first trail that records management events (a data-events-only trail has no copy).
+    free_copy = [ctx.a.free_tier or not ctx.a.shared_account]
+    for trail in ctx.of("aws:cloudtrail/trail:Trail"):
+        ctx.guarded(trail, lambda t: _trail(ctx, t, free_copy), "trail not priced")
 
 
-def _trail(ctx: Context, trail: Resource, first: bool) -> None:
+def _trail(ctx: Context, trail: Resource, free_copy: list[bool]) -> None:
+    """Price one trail; ``free_copy[0]`` says the account's free management-event copy is still unused."""
     inp = ctx.inputs(trail)
     selectors = items(inp, "eventSelectors")
     advanced = items(inp, "advancedEventSelectors")
@@ -86,7 +88,8 @@ def _trail(ctx: Context, trail: Resource, first: bool) -> None:
         data = data or "Data" in cats
         mgmt = "Management" in cats
     ev = ctx.a.cloudtrail_mgmt_events
-    if mgmt and first:
+    if mgmt and free_copy[0]:
+        free_copy[0] = False
         ctx.add("Security", trail, "trail-management-events", "CloudTrail management events (first copy free)",
                 ev / 100_000, "100k events", 0.0, f"{ev:,.0f} management events/month")  # fmt: skip
     elif mgmt:
