@@ -54,7 +54,9 @@ done
 [[ -n "$base_ref" ]] || die_usage "BASE_REF is missing"
 [[ -z "$output" || "$output" != -* ]] || die_usage "--output FILE must not start with '-' (got '$output')"
 
-root="$(git rev-parse --show-toplevel 2>/dev/null)" || die_usage "run inside the repository's git checkout (cwd: $PWD)"
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null)" ||
+  die_usage "scripts/pr-report.sh must run from a git checkout of the repository ($script_dir is not in one)"
 cd "$root"
 base_sha="$(git rev-parse --verify --quiet "${base_ref}^{commit}")" ||
   die_usage "BASE_REF '$base_ref' is not a commit in this clone (fetch it first; in CI checkout needs fetch-depth: 0)"

@@ -74,7 +74,7 @@ def repo(tmp_path: Path) -> Path:
     return work
 
 
-def run_report(repo: Path, *args: str, **env: str) -> Run:
+def run_report(repo: Path, *args: str, cwd: Path | None = None, **env: str) -> Run:
     tmp = repo.parent
     log = tmp / "calls.log"
     log.unlink(missing_ok=True)
@@ -87,7 +87,7 @@ def run_report(repo: Path, *args: str, **env: str) -> Run:
         **env,
     }
     proc = subprocess.run(
-        [str(repo / "scripts" / "pr-report.sh"), *args], cwd=repo, env=full_env, capture_output=True, text=True
+        [str(repo / "scripts" / "pr-report.sh"), *args], cwd=cwd or repo, env=full_env, capture_output=True, text=True
     )
     calls = [tuple(line.split("|", 1)) for line in log.read_text().splitlines()] if log.exists() else []
     return Run(proc.returncode, proc.stdout, proc.stderr, calls)  # type: ignore[arg-type]
@@ -113,6 +113,12 @@ def test_all_fine_compares_head_with_the_base_worktree(repo: Path) -> None:
     base_cwds = {cwd for cwd, args in run.calls if "--json" in args and cwd != str(repo)}
     assert len(base_cwds) == 1 and not Path(base_cwds.pop()).exists()
     assert_cleaned_up(repo)
+
+
+def test_runs_from_any_directory(repo: Path) -> None:
+    run = run_report(repo, "HEAD~1", cwd=repo.parent / "tmp")
+    assert run.rc == 0, run.stderr
+    assert {cwd for cwd, args in run.calls if args.startswith("-m preview --compare")} == {str(repo)}
 
 
 def test_mandatory_violation_exits_1_and_says_policy_violation(repo: Path) -> None:
