@@ -93,10 +93,16 @@ join() {
   echo "${joined//,/, }"
 }
 
+# The heading of a stack's section when the tool failed (otherwise --compare prints the heading).
+failure_heading() {
+  echo "### ⚠️ \`$1\`: the preview tool failed"
+  echo
+}
+
 # preview STACK DIR DUMP LOG: run the offline preview in DIR; prints its exit code.
 preview() {
   local rc=0
-  (cd "$2" && "$python" -m preview "$1" --json "$3" --no-tree) >"$4" 2>&1 || rc=$?
+  (cd "$2" && "$python" -m preview "$1" --json "$3") >"$4" 2>&1 || rc=$?
   echo "$rc"
 }
 
@@ -118,11 +124,7 @@ tool_rc=0
 for stack in "${STACKS[@]}"; do
   head_dump="$work/head-$stack.json"
   base_dump="$work/base-$stack.json"
-  {
-    echo
-    echo "### Stack \`$stack\`"
-    echo
-  } >>"$sections"
+  echo >>"$sections"
 
   head_rc="$(preview "$stack" "$root" "$head_dump" "$work/head-$stack.log")"
   if [[ "$head_rc" != 0 && "$head_rc" != 1 ]] || [[ ! -s "$head_dump" ]]; then
@@ -132,6 +134,7 @@ for stack in "${STACKS[@]}"; do
     tool_failures+=("$stack")
     verdicts+=("\`$stack\`: the preview tool failed")
     {
+      failure_heading "$stack"
       echo "**The preview tool failed** on this branch (\`python -m preview $stack\` exited $head_rc), so there"
       echo "is no policy verdict for \`$stack\`. This is not a policy violation: fix the error below, or run the"
       echo "command locally with \`--debug\`."
@@ -152,20 +155,24 @@ for stack in "${STACKS[@]}"; do
   else
     base_note="The base (\`${base_ref}\`) could not be checked out; only this branch is judged."
   fi
-  [[ -z "$base_note" ]] || printf '%s\n\n' "> $base_note" >>"$sections"
 
   compare_rc=0
   (cd "$root" && "$python" -m preview --compare "$base_arg" "$head_dump" --markdown) \
     >"$work/compare-$stack.md" 2>"$work/compare-$stack.log" || compare_rc=$?
+  # Step 1 and --compare both give the head's verdict; never let a disagreement hide a violation.
+  if [[ "$compare_rc" == 0 && "$head_rc" == 1 ]]; then compare_rc=1; fi
+  # --compare prints its own "### `stack`: PASS|FAIL" section; a note on the base goes below it.
+  if [[ "$compare_rc" == 0 || "$compare_rc" == 1 ]]; then
+    cat "$work/compare-$stack.md" >>"$sections"
+    [[ -z "$base_note" ]] || printf '\n> %s\n' "$base_note" >>"$sections"
+  fi
   case "$compare_rc" in
     0)
       verdicts+=("\`$stack\`: no mandatory policy violation")
-      cat "$work/compare-$stack.md" >>"$sections"
       ;;
     1)
       violations+=("$stack")
       verdicts+=("\`$stack\`: **mandatory policy violation**")
-      cat "$work/compare-$stack.md" >>"$sections"
       ;;
     *)
       [[ "$compare_rc" == 2 ]] || compare_rc=3
@@ -173,6 +180,7 @@ for stack in "${STACKS[@]}"; do
       tool_failures+=("$stack")
       verdicts+=("\`$stack\`: the preview tool failed")
       {
+        failure_heading "$stack"
         echo "**The preview tool failed** comparing \`$stack\` (\`python -m preview --compare\` exited $compare_rc)."
         echo "This is not a policy violation."
         log_tail "$work/compare-$stack.log"

@@ -34,6 +34,7 @@ if [[ "$3" == --compare ]]; then
   rc="${!var:-0}"
   if ((rc >= 2)); then echo "compare: refused $head" >&2; exit "$rc"; fi
   if [[ "$base" == none ]]; then base_side=none; else base_side="$(sed -n 's/.*"side": "\([a-z]*\)".*/\1/p' "$base")"; fi
+  echo "### \`$stack\`: $( ((rc)) && echo FAIL || echo PASS)"
   echo "compare $stack: base=$base_side head=$(sed -n 's/.*"side": "\([a-z]*\)".*/\1/p' "$head") rc=$rc"
   exit "$rc"
 fi
@@ -107,7 +108,7 @@ def test_all_fine_compares_head_with_the_base_worktree(repo: Path) -> None:
     assert run.stdout.splitlines()[0] == MARKER
     assert "✅ No mandatory policy violation in staging, production." in run.stdout
     for stack in ("staging", "production"):
-        assert f"### Stack `{stack}`" in run.stdout
+        assert run.stdout.count(f"### `{stack}`: PASS") == 1  # --compare's own heading, not doubled
         # the base dump came from a checkout of HEAD~1, the head dump from the working tree
         assert f"compare {stack}: base=base head=head rc=0" in run.stdout
     base_cwds = {cwd for cwd, args in run.calls if "--json" in args and cwd != str(repo)}
@@ -137,6 +138,7 @@ def test_head_preview_failure_is_a_tool_failure_not_a_violation(repo: Path, code
     assert run.rc == int(code)
     assert f"⚠️ **The preview tool failed** for staging: the policy verdict is unknown (exit {code})." in run.stdout
     assert "This is not a policy violation" in run.stdout
+    assert "### ⚠️ `staging`: the preview tool failed" in run.stdout
     assert "program failed: boom in staging on head" in run.stdout  # the log tail, for the reader
     assert "compare production: base=base head=head" in run.stdout  # the other stack is still judged
     assert "the preview tool failed for staging" in run.stderr
@@ -163,8 +165,15 @@ def test_a_base_that_cannot_be_previewed_is_passed_as_none(repo: Path) -> None:
     assert run.rc == 0
     assert "compare staging: base=none head=head" in run.stdout
     assert "compare production: base=base head=head" in run.stdout
-    assert "could not be previewed (exit 3)" in run.stdout
+    section = run.stdout.split("### `staging`: PASS")[1].split("### `production`")[0]
+    assert "> The base (`HEAD~1`) could not be previewed (exit 3)" in section  # under its stack's heading
     assert any(args.startswith("-m preview --compare none ") for _, args in run.calls)
+
+
+def test_a_head_violation_counts_even_if_compare_says_pass(repo: Path) -> None:
+    run = run_report(repo, "HEAD~1", STUB_HEAD_EXIT_staging="1")
+    assert run.rc == 1
+    assert "- `staging`: **mandatory policy violation**" in run.stdout
 
 
 def test_a_base_with_violations_is_still_compared(repo: Path) -> None:
