@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests import readme
+from tests.action_inputs import ACTION_INPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -104,6 +105,33 @@ def test_one_action_one_pin_everywhere() -> None:
             action, sha = ref.split("@")
             pins.setdefault(action, set()).add(f"{sha} {rest.strip()}")
     assert {action: len(p) for action, p in pins.items()} == dict.fromkeys(pins, 1)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_with_key_is_an_input_of_the_pinned_release(path: Path) -> None:
+    versions = {ref: rest.strip().lstrip("#").strip() for ref, rest in USES_LINE.findall(path.read_text())}
+    for job in load(path)["jobs"].values():
+        for step in job["steps"]:
+            if "uses" not in step:
+                continue
+            release = f"{step['uses'].split('@')[0]}@{versions[step['uses']]}"
+            assert release in ACTION_INPUTS, f"{release}: record its inputs in tests/action_inputs.py"
+            unknown = set(step.get("with", {})) - ACTION_INPUTS[release]
+            assert not unknown, f"{path.name}: {release} has no input {sorted(unknown)}"
+
+
+def test_docs_list_the_pins_the_workflows_use() -> None:
+    table = set(
+        re.findall(
+            r"^\| `([\w/.-]+)` \| (v[\d.]+) \| `([0-9a-f]{40})` \|$", (ROOT / "docs" / "ci.md").read_text(), re.M
+        )
+    )
+    used = {
+        (ref.split("@")[0], rest.strip().lstrip("#").strip(), ref.split("@")[1])
+        for path in FILES
+        for ref, rest in USES_LINE.findall(path.read_text())
+    }
+    assert table == used
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
