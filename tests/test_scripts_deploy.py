@@ -1,0 +1,197 @@
+"""scripts/deploy.sh and scripts/drift-check.sh (docs/ci.md, "Deployments", "Drift check", "State backend"),
+run for real against a stub `pulumi` that records its arguments: the commands are the README's ("A real
+deployment"), the backend is the configured one, and bad input stops before any update."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests import readme
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# `pulumi VERB ...`: logs the call; STUB_EXIT_<verb> sets its exit code; preview prints $STUB_PREVIEW_SAYS.
+STUB_PULUMI = r"""#!/usr/bin/env bash
+printf '%s\n' "$*" >>"$STUB_LOG"
+verb="$1"; [[ "$verb" == stack ]] && verb="$2"
+[[ "$verb" == preview && -n "${STUB_PREVIEW_SAYS:-}" ]] && echo "$STUB_PREVIEW_SAYS" >&2
+var="STUB_EXIT_$verb"
+exit "${!var:-0}"
+"""
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """The scripts with the real stack files and policy configs, and a policies venv."""
+    work = tmp_path / "checkout"
+    shutil.copytree(ROOT / "scripts", work / "scripts")
+    for stack_file in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(stack_file, work / stack_file.name)
+    shutil.copytree(ROOT / "policies" / "config", work / "policies" / "config")
+    venv_python = work / "policies" / "venv" / "bin" / "python"
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text("#!/bin/sh\n")
+    venv_python.chmod(0o755)
+    stub = tmp_path / "bin" / "pulumi"
+    stub.parent.mkdir()
+    stub.write_text(STUB_PULUMI)
+    stub.chmod(0o755)
+    return work
+
+
+def run(checkout: Path, script: str, *args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    tmp = checkout.parent
+    log = tmp / "pulumi.log"
+    log.unlink(missing_ok=True)
+    base_env = {"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}", "TMPDIR": str(tmp), "STUB_LOG": str(log)}
+    proc = subprocess.run(
+        [str(checkout / "scripts" / script), *args], env={**base_env, **env}, capture_output=True, text=True
+    )
+    return proc, log.read_text().splitlines() if log.exists() else []
+
+
+CLOUD = {"PULUMI_ACCESS_TOKEN": "pul-test", "CI": "true"}
+
+
+def readme_pulumi(verb: str) -> list[str]:
+    """The README's `pulumi VERB` command of "A real deployment", as argument words."""
+    (command,) = [c for c in readme.commands("A real deployment") if c.startswith(f"pulumi {verb} ")]
+    return shlex.split(command)[1:]
+
+
+def without_ci_flags(call: str) -> list[str]:
+    """A recorded call minus what only an unattended run adds (no prompts, no confirmation)."""
+    return [w for w in shlex.split(call) if w not in {"--yes", "--non-interactive"}]
+
+
+def test_deploy_runs_the_readmes_pulumi_up_on_pulumi_cloud(checkout: Path) -> None:
+    proc, calls = run(checkout, "deploy.sh", "production", **CLOUD)
+    assert proc.returncode == 0, proc.stderr
+    assert calls == [
+        "login --non-interactive",
+        "stack select --non-interactive production",
+        "up --yes --non-interactive --policy-pack policies --policy-pack-config policies/config/production.json",
+    ]
+    assert without_ci_flags(calls[-1]) == readme_pulumi("up")
+
+
+def test_deploy_logs_in_to_the_self_managed_backend(checkout: Path) -> None:
+    url = "s3://budgetbuddy-state?region=us-east-1"
+    proc, calls = run(checkout, "deploy.sh", "staging", PULUMI_BACKEND_URL=url, PULUMI_ACCESS_TOKEN="ignored")
+    assert proc.returncode == 0, proc.stderr
+    assert calls[0] == f"login --non-interactive {url}"
+    assert calls[-1].endswith("--policy-pack-config policies/config/staging.json")
+
+
+def test_deploy_accepts_the_runbooks_region_argument(checkout: Path) -> None:
+    proc, calls = run(checkout, "deploy.sh", "production", "us-east-1", **CLOUD)
+    assert proc.returncode == 0, proc.stderr
+    assert calls[-1].startswith("up ")
+
+
+def test_deploy_on_a_workstation_uses_the_current_login(checkout: Path) -> None:
+    proc, calls = run(checkout, "deploy.sh", "staging")
+    assert proc.returncode == 0, proc.stderr
+    assert calls[0] == "stack select --non-interactive staging"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["qa"], CLOUD, "unknown stack 'qa' (allowed: production staging"),
+        (["production", "eu-west-1"], CLOUD, "region 'eu-west-1' is not the region of stack 'production'"),
+        (["production"], {"CI": "true"}, "no state backend: set the secret PULUMI_ACCESS_TOKEN"),
+        (["production"], {**CLOUD, "BUDGETBUDDY_POLICY_UNKNOWN": "advisory"}, "never in CI"),
+        ([], CLOUD, "usage: scripts/deploy.sh STACK [REGION]"),
+    ],
+)
+def test_deploy_bad_input_exits_2_before_any_update(
+    checkout: Path, args: list[str], env: dict[str, str], message: str
+) -> None:
+    proc, calls = run(checkout, "deploy.sh", *args, **env)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not any(call.startswith("up ") for call in calls)
+
+
+def test_deploy_without_the_policy_venv_exits_2_with_the_readme_command(checkout: Path) -> None:
+    shutil.rmtree(checkout / "policies" / "venv")
+    proc, calls = run(checkout, "deploy.sh", "staging", **CLOUD)
+    assert proc.returncode == 2
+    create = next(c for c in readme.commands("A real deployment") if c.startswith("policies/venv/bin/pip"))
+    assert create in proc.stderr and calls == []
+
+
+def test_deploy_never_creates_a_stack(checkout: Path) -> None:
+    proc, calls = run(checkout, "deploy.sh", "production", STUB_EXIT_select="255", **CLOUD)
+    assert proc.returncode == 2
+    assert 'README "First deployment"' in proc.stderr
+    assert not any("--create" in call or call.startswith(("up ", "stack init")) for call in calls)
+
+
+def test_deploy_failure_is_reported_on_github(checkout: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    proc, _ = run(
+        checkout,
+        "deploy.sh",
+        "staging",
+        STUB_EXIT_up="255",
+        GITHUB_ACTIONS="true",
+        GITHUB_STEP_SUMMARY=str(summary),
+        **CLOUD,
+    )
+    assert proc.returncode == 255
+    assert "::error title=Deploy staging::pulumi up of stack 'staging' failed (exit 255)" in proc.stdout
+    assert "failed (exit 255)" in summary.read_text()
+
+
+def test_drift_check_refreshes_then_previews_with_the_readmes_flags(checkout: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    proc, calls = run(checkout, "drift-check.sh", "production", GITHUB_STEP_SUMMARY=str(summary), **CLOUD)
+    assert proc.returncode == 0, proc.stderr
+    assert calls[2:] == [
+        "refresh --yes --non-interactive",
+        "preview --non-interactive --diff --expect-no-changes --policy-pack policies "
+        "--policy-pack-config policies/config/production.json",
+    ]
+    preview = without_ci_flags(calls[-1])
+    assert [w for w in preview if w not in {"--diff", "--expect-no-changes"}] == readme_pulumi("preview")
+    assert "match the program" in summary.read_text()
+
+
+def test_drift_fails_visibly(checkout: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    proc, _ = run(
+        checkout,
+        "drift-check.sh",
+        "staging",
+        STUB_EXIT_preview="255",
+        STUB_PREVIEW_SAYS="error: no changes were expected but changes were proposed",
+        GITHUB_ACTIONS="true",
+        GITHUB_STEP_SUMMARY=str(summary),
+        **CLOUD,
+    )
+    assert proc.returncode == 1
+    assert "::error title=Drift in staging::DRIFT in stack 'staging'" in proc.stdout
+    assert "**Drift in `staging`**" in summary.read_text()
+
+
+def test_a_failing_preview_is_not_called_drift(checkout: Path) -> None:
+    proc, _ = run(
+        checkout, "drift-check.sh", "staging", STUB_EXIT_preview="255", STUB_PREVIEW_SAYS="error: AccessDenied", **CLOUD
+    )
+    assert proc.returncode == 3
+    assert "for a reason other than drift" in proc.stderr
+
+
+def test_a_failing_refresh_stops_before_the_preview(checkout: Path) -> None:
+    proc, calls = run(checkout, "drift-check.sh", "staging", STUB_EXIT_refresh="255", **CLOUD)
+    assert proc.returncode == 3
+    assert "pulumi refresh of stack 'staging' failed" in proc.stderr
+    assert not any(call.startswith("preview") for call in calls)
