@@ -44,7 +44,10 @@ def run_cli(*args: str, columns: int = 80) -> tuple[int, str, str]:
     os.environ["COLUMNS"] = str(columns)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse refuses bad arguments this way
+                code = int(exc.code or 0)
     finally:
         if old is None:
             os.environ.pop("COLUMNS", None)

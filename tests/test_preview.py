@@ -80,7 +80,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         (["staging", "--config", "minCapacity=9", "--config", "taskMemory=7"], "budgetbuddy:minCapacity=9"),
         (["staging", "--config", "nonsense"], "expected KEY=VALUE"),
         (["--bogus"], "unrecognized arguments"),
-        ([], "give a STACK"),
+        ([], "give one of STACK"),
         (["--resources", "/nonexistent.json"], "nonexistent.json"),
     ],
 )
