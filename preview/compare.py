@@ -287,9 +287,9 @@ def compare(base: dict[str, Any] | None, head: dict[str, Any], base_error: str |
 
 
 def run(base_spec: str, head_spec: str, overrides: list[str] | None = None, assumptions: Any = None) -> Comparison:
-    """Load both sides (HEAD first: a broken HEAD is the error that matters) and compare them."""
-    head = load_head(head_spec, list(overrides or []), assumptions)
+    """Load both sides (BASE first: a malformed base fails in a second, before HEAD's program runs)."""
     base, base_error = load_base(base_spec)
+    head = load_head(head_spec, list(overrides or []), assumptions)
     return compare(base, head, base_error)
 
 

@@ -27,6 +27,9 @@ FORMAT_VERSION = 1
 # cost or policy). Still read, so a pull request can be compared with a base branch that predates it.
 READABLE_VERSIONS = (0, 1)
 EXIT_USAGE, EXIT_PROGRAM = 2, 3
+EXPECTED = (
+    "expected a preview dump: a JSON object with stack and resources, as `python -m preview STACK --json FILE` writes"
+)
 
 
 class DumpError(ValueError):
@@ -129,30 +132,28 @@ def _reject_constant(name: str) -> Any:
 
 def parse(text: bytes, source: str) -> dict[str, Any]:
     """Validate a dump's bytes; returns the document with defaults filled (formatVersion, project)."""
-    expected = "expected a preview dump (written by `python -m preview STACK --json FILE`)"
     if not text.strip():
-        raise DumpError(f"{source}: empty file; {expected}")
+        raise DumpError(f"{source}: empty file; {EXPECTED}")
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DumpError(f"{source}: byte {exc.start} is not UTF-8 text; {expected}") from None
+        raise DumpError(f"{source}: byte {exc.start} is not UTF-8 text; {EXPECTED}") from None
     try:
         data = json.loads(decoded, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise DumpError(
-            f"{source}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg}); {expected}"
+            f"{source}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg}); {EXPECTED}"
         ) from None
     except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
-        raise DumpError(f"{source}: {exc}; {expected}") from None
+        raise DumpError(f"{source}: {exc}; {EXPECTED}") from None
     except RecursionError:
-        raise DumpError(f"{source}: nested too deeply; {expected}") from None
+        raise DumpError(f"{source}: nested too deeply; {EXPECTED}") from None
     return validate(data, source)
 
 
 def validate(data: Any, source: str) -> dict[str, Any]:
-    expected = "expected a preview dump (written by `python -m preview STACK --json FILE`)"
     if not isinstance(data, dict):
-        raise DumpError(f"{source}: top level is a JSON {_json_kind(data)}; {expected}: an object with 'stack'")
+        raise DumpError(f"{source}: top level is a JSON {_json_kind(data)}; {EXPECTED}")
     version = data.get("formatVersion", 0)
     if isinstance(version, bool) or not isinstance(version, int) or version not in READABLE_VERSIONS:
         raise DumpError(
@@ -165,9 +166,9 @@ def validate(data: Any, source: str) -> dict[str, Any]:
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise DumpError(f"{source}: {_place(first['loc'])}: {first['msg'].lower()}{more}; {expected}") from None
+        raise DumpError(f"{source}: {_place(first['loc'])}: {first['msg'].lower()}{more}; {EXPECTED}") from None
     except RecursionError:
-        raise DumpError(f"{source}: nested too deeply; {expected}") from None
+        raise DumpError(f"{source}: nested too deeply; {EXPECTED}") from None
     doc = {**data, "formatVersion": checked.formatVersion}  # type: ignore[attr-defined]
     if model is FailedDumpModel:
         return doc
@@ -180,7 +181,7 @@ def validate(data: Any, source: str) -> dict[str, Any]:
         seen.add(res["urn"])
         bad = _non_finite(res.get("inputs", {}))
         if bad:
-            raise DumpError(f"{source}: resources[{i}].inputs{bad}: number out of range; {expected}")
+            raise DumpError(f"{source}: resources[{i}].inputs{bad}: number out of range; {EXPECTED}")
     return doc
 
 

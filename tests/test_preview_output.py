@@ -216,3 +216,17 @@ def test_a_version_0_dump_is_judged(tmp_path: Path):
     old = {k: doc[k] for k in ("project", "stack", "resources", "outputs")}
     code, out, _ = run_cli("--resources", str(write_json(tmp_path / "old.json", old)))
     assert code == 0 and "Policy: PASS" in out
+
+
+def test_bad_exemptions_exit_2_and_leave_no_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    bp = policy_runner.bp
+
+    def bad_file(**kwargs: object) -> object:  # as if policies/exemptions.json named an unknown rule
+        return bp.parse_exemptions([{"rule": "aws-no-such-rule", "resource": "x", "justification": "j" * 30}],
+                                   kwargs.get("known_rules"))  # fmt: skip
+
+    monkeypatch.setattr(bp, "load_exemptions", bad_file)
+    out = tmp_path / "staging.json"
+    code, _, err = run_cli("staging", "--json", str(out))
+    assert code == 2 and "aws-no-such-rule" in err and "Traceback" not in err
+    assert not out.exists()
