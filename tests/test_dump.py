@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from preview import dump
@@ -172,6 +172,28 @@ _dump = st.fixed_dictionaries(
     },
 )
 
+# Mostly valid dumps with arbitrary inputs, so the cost model and the policy pack see odd values too.
+_inputs = st.dictionaries(
+    st.sampled_from(["tags", "name", "bucket", "kmsKeyId", "kmsKeyArn", "serverSideEncryption", "policy",
+                     "retentionInDays", "hashKey", "billingMode", "internal", "x"]),
+    _json,
+    max_size=4,
+)  # fmt: skip
+_plausible = st.fixed_dictionaries(
+    {
+        "stack": st.sampled_from(["staging", "production"]),
+        "resources": st.lists(
+            st.fixed_dictionaries(
+                {"urn": st.text(min_size=1, max_size=12), "type": _types, "name": st.text(max_size=8)},
+                optional={"inputs": _inputs, "protect": st.booleans(), "parent": st.text(max_size=3)},
+            ),
+            max_size=5,
+            unique_by=lambda r: r["urn"],
+        ),
+    },
+    optional={"formatVersion": st.sampled_from([0, 1]), "outputs": _json, "cost": st.none(), "policy": st.none()},
+)
+
 
 def _judge(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, *extra: str) -> int:
     capsys.readouterr()
@@ -183,6 +205,7 @@ def _judge(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, *
     assert "Traceback" not in out.out + out.err
     if code == 2:
         assert out.err.startswith("error:") and "input.json" in out.err, out.err
+    event(f"exit {code}")
     return code
 
 
@@ -202,7 +225,7 @@ def test_arbitrary_json_never_crashes(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @_SETTINGS
-@given(doc=_dump, no_policy=st.booleans())
+@given(doc=_dump | _plausible, no_policy=st.booleans())
 def test_arbitrary_dump_shapes_never_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: dict, no_policy: bool
 ):

@@ -144,6 +144,8 @@ def test_markdown_without_policy_says_the_pack_was_skipped(tmp_path: Path):
     assert code == 0
     assert "### Monthly cost estimate: `staging`" in out
     assert "Policy results: budgetbuddy/staging - SKIPPED" in out and "`--no-policy`" in out
+    code, out, _ = run_cli("--resources", str(path), "--no-policy")
+    assert code == 0 and "Policy: skipped (--no-policy): no verdict" in out and "Cost: $" in out
 
 
 @pytest.mark.parametrize(
