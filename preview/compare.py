@@ -187,7 +187,7 @@ def load_base(spec: str) -> tuple[dict[str, Any] | None, str | None]:
         return None, "no base preview was given (a new stack, or the base branch's preview failed)"
     doc = dump.load(Path(spec), "BASE")
     error = dump.failure(doc)
-    return (None, error) if error is not None else (doc, None)
+    return (None, error) if error is not None else (dump.normalize(doc), None)
 
 
 def load_head(spec: str, overrides: list[str], assumptions: Any = None) -> dict[str, Any]:
@@ -198,7 +198,7 @@ def load_head(spec: str, overrides: list[str], assumptions: Any = None) -> dict[
         error = dump.failure(doc)
         if error is not None:
             raise CompareError(f"HEAD {path}: records a failed preview ({error}); there is nothing to judge")
-        return doc
+        return dump.normalize(doc)
     from preview.stackfiles import available_stacks
 
     if spec not in available_stacks(dump.ROOT):
@@ -212,7 +212,7 @@ def _complete(doc: dict[str, Any], which: str, notes: list[str]) -> dict[str, An
     missing = [k for k in ("cost", "policy") if doc.get(k) is None]
     if not missing:
         return doc
-    done = dump.judge(doc).to_json()
+    done = dump.judge(dump.normalize(doc)).to_json()
     notes.append(f"{which} dump carried no {' or '.join(missing)} results: computed now with the current code")
     return {**doc, **{k: done[k] for k in missing}}
 
@@ -240,21 +240,28 @@ def _change(base: dict[str, Any], head: dict[str, Any]) -> ResourceChange | None
                           bool(rule and rule.stateful))  # fmt: skip
 
 
-def _cost_key(item: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (item["category"], item["resource_type"], item["component"], item["item"])
+def _cost_key(item: dict[str, Any]) -> tuple[str, str, str]:
+    # Not the component: the cost model labels an aggregated item (all alarms, all keys) with the component of
+    # its first resource, which moves when a resource is added elsewhere; the item text names what it prices.
+    return (item["category"], item["resource_type"], item["item"])
 
 
 def _cost_lines(base: dict[str, Any], head: dict[str, Any]) -> list[CostLine]:
-    totals: dict[tuple[str, str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    totals: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    components: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for side, report in enumerate((base, head)):
         for item in report["items"]:
             totals[_cost_key(item)][side] += item["monthlyUsd"]
-    lines = [CostLine(*key, round(b, 2), round(h, 2)) for key, (b, h) in totals.items()]
+            components[_cost_key(item)].add(item["component"])
+    lines = [
+        CostLine(cat, rtype, ", ".join(sorted(components[(cat, rtype, item)])), item, round(b, 2), round(h, 2))
+        for (cat, rtype, item), (b, h) in totals.items()
+    ]
     return sorted((x for x in lines if abs(x.delta) >= 0.005), key=lambda x: (-abs(x.delta), _line_key(x)))
 
 
 def _line_key(x: CostLine) -> tuple[str, str, str, str]:
-    return (x.category, x.resource_type, x.component, x.item)
+    return (x.category, x.resource_type, x.item, x.component)
 
 
 def _vkey(v: dict[str, Any]) -> tuple[str, str]:

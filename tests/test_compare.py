@@ -186,13 +186,17 @@ def test_head_given_as_a_stack_is_previewed_on_the_fly(tmp_path: Path):
 
 def test_a_version_0_base_gets_its_cost_and_policy_computed(tmp_path: Path):
     doc = dump_of("staging")
-    base = write_json(tmp_path / "base.json", {k: doc[k] for k in ("project", "stack", "resources", "outputs")})
-    code, out, _ = run_cli("--compare", str(base), str(write_json(tmp_path / "head.json", doc)))
+    # Written by older code: no formatVersion, cost or policy, resources in registration order (unsorted).
+    old = {"project": doc["project"], "stack": doc["stack"], "resources": doc["resources"][::-1], "outputs": {}}
+    code, out, _ = run_cli(
+        "--compare", str(write_json(tmp_path / "base.json", old)), str(write_json(tmp_path / "h.json", doc))
+    )
     assert code == 0
     assert "note: BASE dump carried no cost or policy results: computed now with the current code" in " ".join(
         out.split()
     )
-    assert "($0.00)" in out
+    assert "Resources: 0 added, 0 changed (0 replaced), 0 removed" in out
+    assert "($0.00)" in out and "+$" not in out and "-$" not in out  # the same resources cost the same
 
 
 @pytest.mark.parametrize(
