@@ -16,6 +16,7 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
@@ -92,6 +93,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return check_args(p, p.parse_args(argv))
 
 
+def cost_assumptions(args: argparse.Namespace) -> Any:
+    """The usage assumptions for the cost estimate; None: the stack's defaults (``cost.for_stack``).
+
+    The one place where cost options parsed in ``build_parser`` become a ``cost.UsageAssumptions``;
+    every run (STACK, --resources, --compare's HEAD) takes them from here.
+    """
+    return None
+
+
 def _notes(result: dump.Preview) -> list[str]:
     return [f"{key} is a secure value; offline it is a stand-in (still a secret)" for key in result.stand_ins]
 
@@ -102,12 +112,12 @@ def judge_and_show(args: argparse.Namespace, console: Console, err: Console) -> 
         if dump.failure(doc) is not None:
             raise dump.DumpError(f"--resources {args.resources}: records a failed preview ({dump.failure(doc)})")
         try:
-            result = dump.judge(dump.normalize(doc), policy=not args.no_policy)
+            result = dump.judge(dump.normalize(doc), policy=not args.no_policy, assumptions=cost_assumptions(args))
         except dump.PreviewError as exc:
             raise dump.PreviewError(f"--resources {args.resources} (stack {doc['stack']!r}): {exc}", exc.exit_code,
                                     exc.cause) from None  # fmt: skip
     else:
-        result = dump.run(args.stack, args.config, policy=not args.no_policy)
+        result = dump.run(args.stack, args.config, policy=not args.no_policy, assumptions=cost_assumptions(args))
     doc = result.to_json()
     if args.json:  # only now: the run reached its verdict
         dump.write(args.json, doc)
@@ -159,7 +169,7 @@ def compare_and_show(args: argparse.Namespace, console: Console) -> int:
     base_spec, head_spec = args.compare
     if args.config and Path(head_spec).is_file():
         raise dump.DumpError(f"--config applies when HEAD is a stack to preview; {head_spec} is a dump file")
-    comparison = compare.run(base_spec, head_spec, args.config)
+    comparison = compare.run(base_spec, head_spec, args.config, cost_assumptions(args))
     if args.json:
         dump.write(args.json, compare.to_json(comparison))
     if args.markdown:

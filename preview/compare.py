@@ -204,7 +204,7 @@ def load_head(spec: str, overrides: list[str], assumptions: Any = None) -> dict[
     if spec not in available_stacks(dump.ROOT):
         stacks = ", ".join(available_stacks(dump.ROOT)) or "none"
         raise CompareError(f"HEAD {spec!r}: neither a dump file nor a stack (stacks: {stacks})")
-    return dump.run(spec, overrides, assumptions=assumptions).to_json()
+    return dump.build(spec, overrides, assumptions=assumptions)
 
 
 def _complete(doc: dict[str, Any], which: str, notes: list[str]) -> dict[str, Any]:

@@ -358,6 +358,8 @@ def run(
     return result
 
 
-def build(stack: str, overrides: list[str] | None = None, *, policy: bool = True) -> dict[str, Any]:
+def build(
+    stack: str, overrides: list[str] | None = None, *, policy: bool = True, assumptions: Any = None
+) -> dict[str, Any]:
     """The full dump dict of a fresh preview (what ``--json`` writes)."""
-    return run(stack, overrides, policy=policy).to_json()
+    return run(stack, overrides, policy=policy, assumptions=assumptions).to_json()
