@@ -154,6 +154,9 @@ def parse(text: bytes, source: str) -> dict[str, Any]:
 def validate(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DumpError(f"{source}: top level is a JSON {_json_kind(data)}; {EXPECTED}")
+    bad = _bad_value(data)
+    if bad:
+        raise DumpError(f"{source}: {bad.lstrip('.')}; {EXPECTED}")
     version = data.get("formatVersion", 0)
     if isinstance(version, bool) or not isinstance(version, int) or version not in READABLE_VERSIONS:
         raise DumpError(
@@ -179,28 +182,32 @@ def validate(data: Any, source: str) -> dict[str, Any]:
         if res["urn"] in seen:
             raise DumpError(f"{source}: resources[{i}].urn: {res['urn']!r} appears twice; each URN is one resource")
         seen.add(res["urn"])
-        bad = _non_finite(res.get("inputs", {}))
-        if bad:
-            raise DumpError(f"{source}: resources[{i}].inputs{bad}: number out of range; {EXPECTED}")
     return doc
 
 
-def _non_finite(value: Any, path: str = "") -> str | None:
-    """Where a number is too large for the engine's protobuf Struct (a double), if anywhere."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        try:
-            return None if math.isfinite(float(value)) else path or "."
-        except OverflowError:
-            return path or "."
-    if isinstance(value, float):
-        return None if math.isfinite(value) else path or "."
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _non_finite(item, f"{path}[{json.dumps(key)}]" if isinstance(key, str) else f"{path}[{key}]")
-        if found:
-            return found
+MAX_DEPTH = 100  # protobuf's default recursion limit: the engine could not carry deeper inputs either
+
+
+def _bad_value(value: Any) -> str | None:
+    """Where an input cannot be a protobuf Struct value (a number beyond a double, or nested too deeply)."""
+    pending: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while pending:  # iterative: a hostile file must not exhaust the interpreter's stack
+        item, path, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return f"{path[:60]}...: nested deeper than {MAX_DEPTH} levels"
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, (int, float)):
+            try:
+                if not math.isfinite(float(item)):
+                    return f"{path}: number out of range"
+            except OverflowError:
+                return f"{path}: number out of range"
+        elif isinstance(item, dict):
+            pending += [(v, f"{path}.{k}" if k.isidentifier() else f"{path}[{json.dumps(k)}]", depth + 1)
+                        for k, v in item.items()]  # fmt: skip
+        elif isinstance(item, list):
+            pending += [(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(item)]
     return None
 
 

@@ -45,8 +45,8 @@ MINIMAL = {"formatVersion": 1, "stack": "staging", "resources": []}
         (b'{"stack": "staging", "resources": [{"type": "t", "name": "n"}]}', "resources[0].urn: field required"),
         (b'{"stack": "staging", "resources": [{"urn": 1, "type": "t", "name": "n"}]}', "resources[0].urn: input should be a valid string"),
         (b'{"stack": "staging", "resources": [{"urn": "u", "type": "t", "name": "n", "inputs": []}]}', "resources[0].inputs"),
-        (b'{"stack": "staging", "resources": [{"urn": "u", "type": "t", "name": "n", "inputs": {"a": [1e999]}}]}', 'inputs["a"][0]: number out of range'),
-        (b'{"stack": "staging", "resources": [{"urn": "u", "type": "t", "name": "n", "inputs": {"a": [1' + b"0" * 400 + b"]}}]}", 'resources[0].inputs["a"][0]: number out of range'),
+        (b'{"stack": "staging", "resources": [{"urn": "u", "type": "t", "name": "n", "inputs": {"a": [1e999]}}]}', "resources[0].inputs.a[0]: number out of range"),
+        (b'{"stack": "staging", "resources": [{"urn": "u", "type": "t", "name": "n", "inputs": {"a": [1' + b"0" * 400 + b"]}}]}", "resources[0].inputs.a[0]: number out of range"),
         (b'{"stack": "staging", "resources": [{"urn": "u", "type": "t", "name": "n"}, {"urn": "u", "type": "t", "name": "m"}]}', "resources[1].urn: 'u' appears twice"),
         (b'{"formatVersion": 2, "stack": "staging", "resources": []}', "formatVersion 2 is not supported"),
         (b'{"formatVersion": "1", "stack": "staging", "resources": []}', 'formatVersion "1" is not supported'),
@@ -54,6 +54,9 @@ MINIMAL = {"formatVersion": 1, "stack": "staging", "resources": []}
         (b'{"formatVersion": 1, "stack": "staging", "resources": [], "cost": {"total": 1}}', "cost.totalAtMaxCapacity: field required"),
         (b'{"formatVersion": 1, "stack": "staging", "resources": [], "policy": {"violations": 3}}', "policy.pack: field required"),
         (b"[" * 100_000, "nested too deeply"),
+        (b'{"stack": "s", "resources": [], "outputs": {"o": ' + b"[" * 200 + b"]" * 200 + b"}}", "outputs.o[0][0]"),
+        (b'{"stack": "s", "resources": [{"urn": "u", "type": "t", "name": "n", "inputs": {"a": ' + b"[" * 900
+         + b"]" * 900 + b"}}]}", "nested deeper than 100 levels"),
     ],
 )  # fmt: skip
 def test_a_bad_dump_is_named_with_the_place_and_what_is_expected(tmp_path: Path, content: bytes, place: str):
