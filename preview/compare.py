@@ -435,7 +435,7 @@ def to_markdown(c: Comparison) -> str:
         if len(rows) > 10:
             table = ["<details><summary>Resources added, changed and removed</summary>", "", *table, "", "</details>"]
         lines += [*table, ""]
-        lines += [f"- `{ch.name}` {_cell(w)}" for ch in c.changed for w in ch.why()]
+        lines += [f"- `{ch.name}` is replaced: {_cell(w)}" for ch in c.changed for w in ch.why()]
         lines += [""] if any(ch.replaces for ch in c.changed) else []
     lines += [
         f"**Monthly cost:** {usd(h['baseTotal'])} → {usd(h['headTotal'])} (**{_signed(h['delta'])}**); "

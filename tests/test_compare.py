@@ -89,6 +89,7 @@ def test_resources_are_diffed_by_urn_and_replacements_are_flagged():
     md = compare.to_markdown(c)
     assert "| **replaced** | `data-Users`" in md and "`hashKey` (**replaces**), `billingMode`" not in md
     assert "`billingMode`, `hashKey` (**replaces**)" in md
+    assert "- `data-Users` is replaced: hashKey: the key schema is fixed at CreateTable" in md
     assert "| added | `extra-topic` | `aws:sns:Topic` |" in md
     assert "| removed | `" + removed["name"] + "`" in md
 
