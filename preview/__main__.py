@@ -1,29 +1,28 @@
 """Offline preview: run the real program under Pulumi's mocks, estimate its cost, judge it with the policy pack.
 
-    python -m preview STACK [--config KEY=VALUE ...] [--json FILE] [--report compliance] [--markdown]
-    python -m preview --resources FILE [--report compliance] [--markdown]
+    python -m preview STACK [--config KEY=VALUE ...] [--json FILE] [--tree] [--cost] [--violations]
+                            [--report compliance] [--markdown] [--no-policy]
+    python -m preview --resources FILE [...]          judge an existing --json dump
+    python -m preview --compare BASE HEAD [--markdown] [--json FILE]
 
-Exit codes: 0 fine; 1 a mandatory policy violation; 2 unknown stack, bad config, bad policy
-config, unreadable dump or bad arguments (clear message, no traceback); 3 the program itself
-failed (a bug, reported in one line; --debug shows the traceback).
-Nothing is deployed or previewed against AWS: no CLI, provider plugin or credentials are used.
+Exit codes (docs/preview.md): 0 fine; 1 a mandatory policy violation; 2 bad input (stack file, config,
+arguments, dump, policy config, exemptions), one message and no traceback; 3 the program itself failed
+(one line; --debug shows the traceback). Nothing is deployed or previewed against AWS.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
-from components.config import ConfigError
-from preview.recorder import ProgramError, Recording, run_program
-from preview.render import print_recording
-from preview.stackfiles import StackFileError, available_stacks, load_stack
+from preview import dump
+from preview.stackfiles import available_stacks
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_PROGRAM = 0, 1, 2, 3
@@ -36,131 +35,202 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> _Parser:
+    """The argument parser; other modules add their options here before ``check_args``."""
     p = _Parser(prog="python -m preview", description="Offline preview of the BudgetBuddy platform (Pulumi mocks).")
     p.add_argument("stack", nargs="?", help=f"stack name ({', '.join(available_stacks(ROOT))})")
-    p.add_argument(
+    src = p.add_argument_group("what to judge (one of STACK, --resources, --compare)")
+    src.add_argument(
         "--resources", type=Path, metavar="FILE", help="judge an existing --json dump instead of running the program"
     )
-    p.add_argument(
-        "--report", choices=["compliance"], help="also print the compliance report (per framework and control)"
+    src.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("BASE", "HEAD"),
+        help="compare two previews of one stack: BASE a dump or `none`, HEAD a dump or a stack name",
     )
-    p.add_argument("--markdown", action="store_true", help="print policy results and reports as Markdown (PR comments)")
-    p.add_argument("--no-policy", action="store_true", help="skip the policy pack")
-    p.add_argument(
+    src.add_argument(
         "--config",
         action="append",
         default=[],
         metavar="KEY=VALUE",
         help="override a config value, as `pulumi config set` would",
     )
-    p.add_argument("--json", type=Path, metavar="FILE", help="write the recorded resources and outputs as JSON")
-    p.add_argument(
+    usage = p.add_argument_group("cost estimate (docs/cost.md)")
+    usage.add_argument(
         "--assume",
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a usage assumption of the cost estimate (docs/cost.md), e.g. natGbProcessed=500",
+        help="override a usage assumption, e.g. natGbProcessed=500 or logGb.app=20",
     )
-    p.add_argument(
+    usage.add_argument(
         "--assumptions",
         action="append",
         default=[],
         type=Path,
         metavar="FILE",
-        help="YAML file of usage assumptions for the cost estimate (over preview/cost/usage/STACK.yaml)",
+        help="YAML file of usage assumptions (over preview/cost/usage/STACK.yaml)",
     )
-    p.add_argument("--no-tree", action="store_true", help="omit the resource tree")
-    p.add_argument("--debug", action="store_true", help="show tracebacks of program failures")
-    args = p.parse_args(argv)
-    if args.resources is None and args.stack is None:
-        p.error("give a STACK, or --resources FILE to judge an existing dump")
-    if args.resources is not None and (args.stack or args.config or args.json):
-        p.error("--resources judges an existing dump: STACK, --config and --json do not apply")
+    out = p.add_argument_group("output (default: a summary for an 80-column log)")
+    out.add_argument("--tree", action="store_true", help="also print the resource tree, counts by type and outputs")
+    out.add_argument("--cost", action="store_true", help="also print the full cost table")
+    out.add_argument("--violations", action="store_true", help="also print every policy finding and exemption")
+    out.add_argument("--report", choices=["compliance"], help="also print the compliance report (per control)")
+    out.add_argument("--markdown", action="store_true", help="print Markdown instead (pull-request comments)")
+    out.add_argument("--json", type=Path, metavar="FILE", help="write the dump (or the comparison) as JSON to FILE")
+    out.add_argument("--no-tree", action="store_true", help=argparse.SUPPRESS)  # the tree is opt-in now: a no-op
+    p.add_argument("--no-policy", action="store_true", help="skip the policy pack (no verdict)")
+    p.add_argument("--debug", action="store_true", help="show the traceback when the program fails")
+    return p
+
+
+def check_args(p: _Parser, args: argparse.Namespace) -> argparse.Namespace:
+    sources = [x for x in (args.stack, args.resources, args.compare) if x]
+    if len(sources) != 1:
+        p.error("give one of STACK, --resources FILE or --compare BASE HEAD")
+    views = [f for f in ("tree", "cost", "violations") if getattr(args, f)]
+    if args.resources is not None and (args.config or args.json):
+        p.error("--resources judges an existing dump: --config and --json do not apply")
+    if args.compare and (views or args.report or args.no_policy):
+        p.error("--compare prints the comparison (text, --markdown or --json): --tree, --cost, --violations, "
+                "--report and --no-policy do not apply")  # fmt: skip
+    if args.markdown and views:
+        p.error(f"--markdown already holds the cost and policy tables; --{views[0]} is a terminal view")
+    if args.no_policy and (args.report or args.violations):
+        p.error(
+            f"--{'report compliance' if args.report else 'violations'} shows policy results, which --no-policy skips"
+        )
     return args
 
 
-def record(stack: str, overrides: list[str]) -> tuple[Recording, list[str]]:
-    settings = load_stack(ROOT, stack, overrides)
-    recording = run_program(
-        settings.program, settings.project, settings.stack, settings.config, settings.secret_keys, settings.region
-    )
-    return recording, settings.stand_ins
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = build_parser()
+    return check_args(p, p.parse_args(argv))
+
+
+def cost_assumptions(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``--assumptions FILE`` then ``--assume KEY=VALUE``, validated (``cost.AssumptionError`` on bad input).
+
+    Overrides, not a finished ``UsageAssumptions``: they apply over the defaults of whichever stack is judged,
+    which for --resources and --compare is known only from the dump. Every run takes them from here.
+    """
+    from preview import cost
+
+    return cost.read_overrides(args.assumptions, args.assume)
+
+
+def _notes(result: dump.Preview) -> list[str]:
+    return [f"{key} is a secure value; offline it is a stand-in (still a secret)" for key in result.stand_ins]
+
+
+def judge_and_show(args: argparse.Namespace, console: Console, err: Console) -> int:
+    if args.resources is not None:
+        doc = dump.load(args.resources)
+        if dump.failure(doc) is not None:
+            raise dump.DumpError(f"--resources {args.resources}: records a failed preview ({dump.failure(doc)})")
+        try:
+            result = dump.judge(dump.normalize(doc), policy=not args.no_policy, assumptions=args.usage_overrides)
+        except dump.PreviewError as exc:
+            raise dump.PreviewError(f"--resources {args.resources} (stack {doc['stack']!r}): {exc}", exc.exit_code,
+                                    exc.cause) from None  # fmt: skip
+    else:
+        result = dump.run(args.stack, args.config, policy=not args.no_policy, assumptions=args.usage_overrides)
+    doc = result.to_json()
+    if args.json:  # only now: the run reached its verdict
+        dump.write(args.json, doc)
+    if args.markdown:
+        show_markdown(args, result, err)
+    else:
+        show_text(args, result, console)
+    return EXIT_VIOLATIONS if result.policy is not None and result.policy.has_mandatory_violations else EXIT_OK
+
+
+def show_text(args: argparse.Namespace, result: dump.Preview, console: Console) -> None:
+    from preview import compliance_report, cost, policy_runner
+    from preview.render import print_recording
+    from preview.summary import print_summary
+
+    if args.tree:
+        print_recording(result.doc, console)
+    if args.cost:
+        cost.render(result.cost, console)
+    if args.violations and result.policy is not None:
+        policy_runner.render(result.policy, console)
+    if args.report == "compliance":
+        compliance_report.render(result.policy, console)
+    trailer = [f"wrote {args.json}"] if args.json else []
+    print_summary(result.to_json(), console, _notes(result), trailer)
+
+
+def show_markdown(args: argparse.Namespace, result: dump.Preview, err: Console) -> None:
+    from preview import compliance_report, cost, policy_runner
+
+    for note in _notes(result):
+        err.print(f"note: {note}", markup=False, highlight=False)
+    parts = [cost.to_markdown(result.cost)]
+    if result.policy is None:
+        parts.append(f"## Policy results: {result.doc['project']}/{result.doc['stack']} - SKIPPED\n\n"
+                     "The policy pack was not run (`--no-policy`): no verdict.\n")  # fmt: skip
+    else:
+        parts.append(policy_runner.to_markdown(result.policy))
+        if args.report == "compliance":
+            parts.append(compliance_report.to_markdown(result.policy))
+    sys.stdout.write("\n".join(parts))
+    if args.json:
+        err.print(f"wrote {args.json}", markup=False, highlight=False)
+
+
+def compare_and_show(args: argparse.Namespace, console: Console) -> int:
+    from preview import compare
+
+    base_spec, head_spec = args.compare
+    if args.config and Path(head_spec).is_file():
+        raise dump.DumpError(f"--config applies when HEAD is a stack to preview; {head_spec} is a dump file")
+    comparison = compare.run(base_spec, head_spec, args.config, args.usage_overrides)
+    if args.json:
+        dump.write(args.json, compare.to_json(comparison))
+    if args.markdown:
+        sys.stdout.write(compare.to_markdown(comparison))
+    else:
+        for line in compare.to_text(comparison, console.width):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    return comparison.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    console = Console(soft_wrap=args.markdown)
-    err = Console(stderr=True)
-    from preview import cost
+    console = Console(highlight=False)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    from preview.cost import AssumptionError
 
-    try:  # bad usage assumptions are bad input: refused before the program runs
-        args.usage_overrides = cost.read_overrides(args.assumptions, args.assume)
-    except cost.AssumptionError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        return EXIT_USAGE
-    if args.resources is not None:
-        return judge(args, console, err)
     try:
-        recording, stand_ins = record(args.stack, args.config)
-    except StackFileError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        return EXIT_USAGE
-    except ProgramError as exc:
-        cause = exc.cause
-        if isinstance(cause, ConfigError) or type(cause).__name__ == "RunError":
-            err.print(f"[red]error:[/] {cause}", highlight=False, soft_wrap=True)
-            return EXIT_USAGE
-        err.print(f"[red]program failed:[/] {type(cause).__name__}: {cause}", highlight=False)
-        if args.debug:
-            err.print("".join(traceback.format_exception(cause)), highlight=False)
+        args.usage_overrides = cost_assumptions(args)  # bad assumptions are bad input: refused before the run
+        if args.json:
+            dump.check_writable(args.json)  # before the run, so a typo costs seconds, not the whole preview
+        if args.compare:
+            return compare_and_show(args, console)
+        return judge_and_show(args, console, err)
+    except (dump.DumpError, AssumptionError) as exc:
+        return _fail(err, "error", str(exc), EXIT_USAGE)
+    except dump.PreviewError as exc:
+        if exc.exit_code == EXIT_USAGE:
+            return _fail(err, "error", str(exc), EXIT_USAGE)
+        _fail(err, "program failed", f"{exc} (run again with --debug for the traceback)", EXIT_PROGRAM)
+        if args.debug and exc.cause is not None:
+            err.print("".join(traceback.format_exception(exc.cause)), markup=False)
         return EXIT_PROGRAM
-    doc = recording.to_json()
-    for key in stand_ins:
-        console.print(f"[yellow]note:[/] {key} is a secure value; offline it is a stand-in (still a secret)")
-    if not args.markdown:
-        print_recording(doc, console, tree=not args.no_tree)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(doc, indent=2) + "\n")
-        console.print(f"wrote {args.json}")
-    if args.no_policy:
-        return EXIT_OK
-    return judge(args, console, err, doc)
+    except Exception as exc:  # a bug in the preview itself: still one line and exit 3, never exit 1
+        message = f"{type(exc).__name__}: {exc} (a bug in the preview tool; --debug shows the traceback)"
+        _fail(err, "preview failed", message, EXIT_PROGRAM)
+        if args.debug:
+            err.print("".join(traceback.format_exception(exc)), markup=False)
+        return EXIT_PROGRAM
 
 
-def judge(args: argparse.Namespace, console: Console, err: Console, doc: dict[str, Any] | None = None) -> int:
-    """Estimate the monthly cost and run the policy pack over a recording (or a --resources dump)."""
-    from preview import compliance_report, cost, policy_runner
-
-    try:
-        if doc is None:
-            try:
-                doc = policy_runner.load_dump(args.resources)
-            except OSError as exc:
-                raise policy_runner.DumpError(f"cannot read --resources {args.resources}: {exc.strerror}") from None
-        report = policy_runner.evaluate(doc["resources"], stack=doc["stack"], project=doc.get("project", "budgetbuddy"))
-    except (policy_runner.PolicyConfigError, policy_runner.DumpError) as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        return EXIT_USAGE
-    try:
-        usage = cost.for_stack(doc["stack"], *getattr(args, "usage_overrides", []))
-    except cost.AssumptionError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        return EXIT_USAGE
-    estimate = cost.estimate(doc["resources"], doc["stack"], usage)
-    if args.markdown:
-        console.print(cost.to_markdown(estimate), markup=False, highlight=False)
-        console.print(policy_runner.to_markdown(report), markup=False, highlight=False)
-    else:
-        cost.render(estimate, console)
-        policy_runner.render(report, console)
-    if args.report == "compliance":
-        if args.markdown:
-            console.print(compliance_report.to_markdown(report), markup=False, highlight=False)
-        else:
-            compliance_report.render(report, console)
-    return EXIT_VIOLATIONS if policy_runner.exit_code(report) else EXIT_OK
+def _fail(err: Console, label: str, message: str, code: int) -> int:
+    err.print(Text.assemble((f"{label}:", "red"), " ", message))
+    return code
 
 
 if __name__ == "__main__":

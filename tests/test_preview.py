@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from preview.__main__ import main
 from preview.recorder import SECRET_SIG, ProgramError, run_program
 from preview.stackfiles import SECRET_STAND_INS, StackFileError, load_stack
 from tests.harness import ROOT
+from tests.preview_runs import cached_run
 
 DUMP_KEYS = {
     "urn", "type", "name", "parent", "custom", "remote", "protect", "retainOnDelete", "deleteBeforeReplace",
@@ -56,11 +55,10 @@ def test_bad_config_registers_nothing():
     assert info.value.recording is not None and info.value.recording.resources == []
 
 
-def test_json_dump_has_the_analyzer_shape(tmp_path: Path, capsys):
-    out = tmp_path / "staging.json"
-    code = main(["staging", "--json", str(out), "--no-tree"])
-    doc = json.loads(out.read_text())
-    assert code == 0, capsys.readouterr().out[-3000:]
+def test_json_dump_has_the_analyzer_shape():
+    run = cached_run("staging")  # `python -m preview staging --json FILE`, once per session
+    doc = run.doc()
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
     assert doc["project"] == "budgetbuddy" and doc["stack"] == "staging" and doc["resources"]
     for res in doc["resources"]:
         assert set(res) == DUMP_KEYS
@@ -80,7 +78,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         (["staging", "--config", "minCapacity=9", "--config", "taskMemory=7"], "budgetbuddy:minCapacity=9"),
         (["staging", "--config", "nonsense"], "expected KEY=VALUE"),
         (["--bogus"], "unrecognized arguments"),
-        ([], "give a STACK"),
+        ([], "give one of STACK"),
         (["--resources", "/nonexistent.json"], "nonexistent.json"),
     ],
 )
