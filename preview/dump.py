@@ -310,10 +310,13 @@ class Preview:
         }
 
 
-def record(stack: str, overrides: list[str], root: Path = ROOT) -> tuple[dict[str, Any], list[str]]:
-    """Run the program under mocks; bad input -> PreviewError(exit 2), program failure -> exit 3."""
+def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Run the program under mocks; bad input -> PreviewError(exit 2), program failure -> exit 3.
+
+    ``root``: the project directory (default: this repository's, read at call time so tests can point it elsewhere).
+    """
     try:
-        settings = load_stack(root, stack, overrides)
+        settings = load_stack(root or ROOT, stack, overrides)
         recording: Recording = run_program(
             settings.program, settings.project, settings.stack, settings.config, settings.secret_keys, settings.region
         )

@@ -65,7 +65,10 @@ def preview_once(stack: str, tag: str = "") -> CliRun:
 
 @functools.cache
 def cached_run(stack: str) -> CliRun:
-    return preview_once(stack)
+    run = preview_once(stack)
+    # Never cache a failed run (e.g. one made while a test had broken the tool): every later test would fail.
+    assert run.code in (0, 1) and run.dump_path.is_file(), f"preview {stack} failed ({run.code}): {run.stderr}"
+    return run
 
 
 def dump_of(stack: str) -> dict[str, Any]:

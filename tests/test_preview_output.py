@@ -208,8 +208,9 @@ def test_a_bug_in_the_tool_exits_3_never_1(monkeypatch: pytest.MonkeyPatch, tmp_
     def broken(*_a: object, **_k: object) -> None:
         raise KeyError("oops")
 
+    good = write_json(tmp_path / "s.json", dump_of("staging"))  # recorded before the tool is broken
     monkeypatch.setattr(dump, "judge", broken)
-    code, _, err = run_cli("--resources", str(write_json(tmp_path / "s.json", dump_of("staging"))))
+    code, _, err = run_cli("--resources", str(good))
     assert code == 3 and "preview failed: KeyError" in err and "--debug" in err and "Traceback" not in err
 
 
@@ -223,7 +224,7 @@ def test_a_version_0_dump_is_judged(tmp_path: Path):
 def test_bad_exemptions_exit_2_and_leave_no_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     bp = policy_runner.bp
 
-    def bad_file(**kwargs: object) -> object:  # as if policies/exemptions.json named an unknown rule
+    def bad_file(*args: object, **kwargs: object) -> object:  # as if policies/exemptions.json named an unknown rule
         return bp.parse_exemptions([{"rule": "aws-no-such-rule", "resource": "x", "justification": "j" * 30}],
                                    kwargs.get("known_rules"))  # fmt: skip
 
