@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +54,19 @@ class Result:
         return (r for r in self.resources if r["custom"])
 
 
-def run_stack(stack: str, *overrides: str) -> Result:
-    """The real program with the real stack file, like `python -m preview STACK`."""
+@functools.cache
+def _recorded(stack: str, overrides: tuple[str, ...]) -> Recording:
     s = load_stack(ROOT, stack, list(overrides))
-    return Result(run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region))
+    return run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region)
+
+
+def run_stack(stack: str, *overrides: str) -> Result:
+    """The real program with the real stack file, like `python -m preview STACK`.
+
+    Each (stack, overrides) runs once per test session; every caller gets its own deep copy, so a test
+    that edits what it got cannot change what another test sees.
+    """
+    return Result(copy.deepcopy(_recorded(stack, overrides)))
 
 
 def config_for(stack: str = "staging", **values: Any) -> StackConfig:
