@@ -58,7 +58,7 @@ def test_unsetting_it_changes_only_the_scaling_floor(name):
 
 def test_the_policy_pack_passes_the_first_deployment():
     report = policy_runner.evaluate(stack("production", True).resources, stack="production")
-    assert not report.mandatory, [(v.rule, v.name, v.message) for v in report.mandatory]
+    assert not report.mandatory, [(v.rule, v.urn, v.message) for v in report.mandatory]
 
 
 def test_a_bad_value_names_the_key():
