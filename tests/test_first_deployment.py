@@ -7,13 +7,15 @@ Scaling applies to the service's desired count (docs/decisions.md, "Image bootst
 
 from __future__ import annotations
 
+import json
+import re
 from functools import cache
 
 import pytest
 
-from components.config import ConfigError, parse_stack_config
+from components.config import CONFIG_KEYS, ConfigError, parse_stack_config
 from preview import policy_runner
-from tests.harness import CERT, Result, run_stack
+from tests.harness import CERT, ROOT, Result, run_stack
 
 SERVICE = "aws:ecs/service:Service"
 TARGET = "aws:appautoscaling/target:Target"
@@ -65,3 +67,18 @@ def test_a_bad_value_names_the_key():
     with pytest.raises(ConfigError) as err:
         parse_stack_config("staging", {"awaitFirstImage": "soon", "certificateArn": CERT})
     assert "budgetbuddy:awaitFirstImage='soon'" in str(err.value)
+
+
+def test_the_readme_procedure_names_real_settings_and_outputs():
+    """The README's first-deployment commands must keep working as the code changes: every config key
+    it sets exists, and every stack output it reads is in the outputs contract."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## First deployment of a new environment", 1)[1].split("\n## ", 1)[0]
+    keys = set(re.findall(r"budgetbuddy:([A-Za-z]+)", section))
+    outputs = set(re.findall(r"pulumi stack output ([A-Za-z]+)", section))
+    assert {"awaitFirstImage", "hostedZoneId", "domainName", "activateCostAllocationTags"} <= keys
+    assert keys <= CONFIG_KEYS.keys(), keys - CONFIG_KEYS.keys()
+    contract = json.loads((ROOT / "docs" / "outputs.contract.json").read_text())["outputs"]
+    assert {"pipelineName", "clusterName", "serviceName"} <= outputs <= contract.keys()
+    assert "BUDGETBUDDY_POLICY_UNKNOWN=advisory pulumi preview" in section
+    assert "BUDGETBUDDY_POLICY_UNKNOWN=advisory pulumi up" in section
