@@ -16,11 +16,12 @@ import pytest
 
 from preview import policy_runner, recorder
 from preview.mocks import PlatformMocks
+from preview.stackfiles import load_stack
 from tests.harness import ROOT, Result, run_stack
 from tools import outputs_contract as oc
 
 EXAMPLE = ROOT / "examples" / "team-worker"
-ORG = "acme"
+ORG = "budgetbuddy"  # the example stack files' platformOrg
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/worker:1.4.2"
 
 
@@ -50,15 +51,17 @@ def platform(stack: str) -> dict[str, Any]:
 
 
 def run_worker(
-    monkeypatch: pytest.MonkeyPatch, stack: str, outputs: dict[str, Any] | None = None, **config: str
+    monkeypatch: pytest.MonkeyPatch, stack: str, outputs: dict[str, Any] | None = None, *overrides: str
 ) -> tuple[Result, ConsumerMocks]:
-    mocks = ConsumerMocks("us-east-1", f"{ORG}/budgetbuddy/{stack}", platform(stack) if outputs is None else outputs)
+    """The example with its own stack file (``Pulumi.<stack>.yaml``) and ``KEY=VALUE`` overrides."""
+    s = load_stack(EXAMPLE, stack, list(overrides))
+    org, platform_stack = s.config["team-worker:platformOrg"], s.config["team-worker:platformStack"]
+    mocks = ConsumerMocks(
+        s.region, f"{org}/budgetbuddy/{platform_stack}", platform(stack) if outputs is None else outputs
+    )
     monkeypatch.setattr(recorder, "PlatformMocks", lambda region: mocks)
-    values = {"platformOrg": ORG, "platformStack": stack, "team": "payments", "image": IMAGE, **config}
-    cfg = {f"team-worker:{k}": v for k, v in values.items()} | {"aws:region": config.get("region", "us-east-1")}
-    cfg.pop("team-worker:region", None)
     try:
-        recording = recorder.run_program(EXAMPLE / "__main__.py", "team-worker", stack, cfg)
+        recording = recorder.run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region)
     finally:
         # The example's modules are not the platform's: never leave them importable by name.
         for mod in ("platform_ref", "worker_service"):
@@ -89,6 +92,9 @@ def test_the_worker_joins_the_platforms_cluster_subnets_and_logs_key(monkeypatch
     (container,) = json.loads(task["containerDefinitions"])
     assert container["logConfiguration"]["options"]["awslogs-group"] == logs["name"]
     assert container["readonlyRootFilesystem"] is True and container["user"] == "1000:1000"
+    # The example stack file's image and command reach the container.
+    assert container["image"] == "public.ecr.aws/docker/library/busybox:1.37"
+    assert container["command"][:2] == ["sh", "-c"]
     spot = {s["capacityProvider"] for s in service["capacityProviderStrategies"]}
     assert spot == ({"FARGATE"} if stack == "production" else {"FARGATE", "FARGATE_SPOT"})
     assert r.outputs["platformStack"] == f"{ORG}/budgetbuddy/{stack}"
@@ -117,7 +123,7 @@ def test_no_ingress_and_https_egress_only(monkeypatch):
 
 
 def test_roles_are_least_privilege(monkeypatch):
-    r, _ = run_worker(monkeypatch, "staging")
+    r, _ = run_worker(monkeypatch, "staging", None, f"image={IMAGE}")
     (policy,) = r.of_type("aws:iam/rolePolicy:RolePolicy")
     statements = {s["Sid"]: s for s in json.loads(policy["inputs"]["policy"])["Statement"]}
     log_arn = f"arn:aws:logs:us-east-1:123456789012:log-group:{r.inputs('aws:cloudwatch/logGroup:LogGroup')['name']}"
@@ -126,7 +132,7 @@ def test_roles_are_least_privilege(monkeypatch):
     assert statements["EcrAuth"]["Action"] == "ecr:GetAuthorizationToken"
     # The task role has no policy at all; a public image needs no ECR permission.
     assert len(r.of_type("aws:iam/role:Role")) == 2
-    public, _ = run_worker(monkeypatch, "staging", image="public.ecr.aws/docker/library/busybox:1.37")
+    public, _ = run_worker(monkeypatch, "staging")
     (policy,) = public.of_type("aws:iam/rolePolicy:RolePolicy")
     assert [s["Sid"] for s in json.loads(policy["inputs"]["policy"])["Statement"]] == ["Logs"]
 
@@ -161,13 +167,13 @@ def test_a_missing_logs_key_fails_naming_the_entry(monkeypatch):
 
 def test_a_region_other_than_the_platforms_is_refused(monkeypatch):
     with pytest.raises(recorder.ProgramError) as err:
-        run_worker(monkeypatch, "staging", region="eu-west-1")
+        run_worker(monkeypatch, "staging", None, "aws:region=eu-west-1")
     assert "aws:region='eu-west-1'" in str(err.value.cause) and "runs in us-east-1" in str(err.value.cause)
 
 
 def test_bad_settings_are_listed_together(monkeypatch):
     with pytest.raises(recorder.ProgramError) as err:
-        run_worker(monkeypatch, "staging", cpu="256", memory="4096", name="Worker_1")
+        run_worker(monkeypatch, "staging", None, "cpu=256", "memory=4096", "name=Worker_1")
     message = str(err.value.cause)
     assert "name='Worker_1'" in message and "cpu=256, memory=4096" in message
 
