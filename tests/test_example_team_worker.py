@@ -19,6 +19,7 @@ from preview.mocks import PlatformMocks
 from preview.stackfiles import load_stack
 from tests.harness import ROOT, Result, run_stack
 from tools import outputs_contract as oc
+from tools import provider_schema as ps
 
 EXAMPLE = ROOT / "examples" / "team-worker"
 ORG = "budgetbuddy"  # the example stack files' platformOrg
@@ -145,6 +146,12 @@ def test_the_platforms_policy_pack_accepts_the_worker(monkeypatch, stack):
     # cost budget in the stack: the worker has none of its own because the platform's budget filters
     # on the Environment tag the worker carries, so its cost counts there.
     assert [(v.rule, v.urn) for v in report.violations] == [("aws-budgets-budget-require-cost-notifications", "")]
+
+
+def test_every_input_exists_in_the_installed_provider(monkeypatch):
+    """Keys inside dict and JSON inputs (container definitions) pass mocks unchecked; the SDK's schema does not."""
+    r, _ = run_worker(monkeypatch, "staging", None, f"image={IMAGE}")
+    assert ps.check_resources(r.resources) == []
 
 
 @pytest.mark.parametrize("missing", ["clusterArn", "privateSubnetIds", "vpcId"])
