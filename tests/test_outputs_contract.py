@@ -4,6 +4,7 @@ outputs the offline preview records for both stacks, and the rules themselves on
 from __future__ import annotations
 
 import copy
+import json
 from functools import cache
 from typing import Any
 
@@ -151,3 +152,19 @@ def test_a_removal_dated_in_a_minor_release_fails():
 )
 def test_value_types(value, expected):
     assert oc.value_type(value) == expected
+
+
+def test_the_command_line_checks_preview_dumps(tmp_path, capsys):
+    good = tmp_path / "staging.json"
+    good.write_text(json.dumps({"stack": "staging", "outputs": stack("staging").outputs}))
+    assert oc.main([str(good)]) == 0
+    assert "outputs contract 1.0.0: holds" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"stack": "staging", "outputs": {**stack("staging").outputs, "extra": 1}}))
+    assert oc.main([str(good), str(bad)]) == 1
+    assert "staging: output extra is not in docs/outputs.contract.json" in capsys.readouterr().out
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b"\x00\xff")
+    assert oc.main([str(broken)]) == 2
+    assert "not an offline preview dump" in capsys.readouterr().err
+    assert oc.main([]) == 2

@@ -129,24 +129,7 @@ def check_contract(contract: Mapping[str, Any]) -> list[str]:
             )
 
     # Outputs promised by an earlier major that are gone or retyped must be recorded under `removed`.
-    for old_major, surface in majors.items():
-        if not old_major.isdigit() or int(old_major) >= major:
-            continue
-        for name, type_ in surface.items():
-            if live.get(name) == type_:
-                continue
-            records = [
-                r
-                for r in removed
-                if r.get("name") == name
-                and r.get("type") == type_
-                and int(old_major) < version(str(r.get("removedIn", "0.0.0")))[0] <= major
-            ]
-            if not records:
-                problems.append(
-                    f"majors.{old_major}.{name} ({type_}) is gone or retyped in {contract['version']}: record it under "
-                    "`removed` with removedIn set to the major release that dropped it"
-                )
+    removed_in: list[tuple[Mapping[str, Any], int]] = []
     for r in removed:
         try:
             rv = version(str(r.get("removedIn")))
@@ -158,6 +141,23 @@ def check_contract(contract: Mapping[str, Any]) -> list[str]:
                 f"removed.{r.get('name')}.removedIn={r.get('removedIn')}: must be a major release (X.0.0) "
                 f"not later than {contract['version']}"
             )
+        removed_in.append((r, rv[0]))
+    for old_major, surface in majors.items():
+        if not old_major.isdigit() or int(old_major) >= major:
+            continue
+        for name, type_ in surface.items():
+            if live.get(name) == type_:
+                continue
+            records = [
+                r
+                for r, removed_major in removed_in
+                if r.get("name") == name and r.get("type") == type_ and int(old_major) < removed_major <= major
+            ]
+            if not records:
+                problems.append(
+                    f"majors.{old_major}.{name} ({type_}) is gone or retyped in {contract['version']}: record it under "
+                    "`removed` with removedIn set to the major release that dropped it"
+                )
     return problems
 
 
@@ -188,3 +188,40 @@ def check_outputs(contract: Mapping[str, Any], stack: str, recorded: Mapping[str
                 "needs a major version bump"
             )
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check offline preview dumps (``python -m preview STACK --json FILE``) against the contract.
+
+    Exit 0 when both hold, 1 on a contract problem (one line each), 2 on a file that cannot be read.
+    """
+    import sys
+
+    paths = sys.argv[1:] if argv is None else argv
+    if not paths:
+        print("usage: python tools/outputs_contract.py DUMP.json [DUMP.json ...]", file=sys.stderr)
+        return 2
+    try:
+        contract = load()
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"cannot read {CONTRACT}: {exc}", file=sys.stderr)
+        return 2
+    problems = check_contract(contract)
+    for path in paths:
+        try:
+            dump = json.loads(Path(path).read_text())
+            stack, outputs = str(dump["stack"]), dump["outputs"]
+            if not isinstance(outputs, dict):
+                raise TypeError("'outputs' is not an object")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+            print(f"{path}: not an offline preview dump with 'stack' and 'outputs' ({exc})", file=sys.stderr)
+            return 2
+        problems += check_outputs(contract, stack, outputs)
+    for p in problems:
+        print(p)
+    print(f"outputs contract {contract.get('version')}: " + (f"{len(problems)} problem(s)" if problems else "holds"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
