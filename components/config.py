@@ -237,6 +237,9 @@ class StackConfig(BaseModel):
     task_memory: int = Field(default=1024, alias="taskMemory")
     container_port: int = Field(default=8080, ge=1024, le=65535, alias="containerPort")
     image_tag: str = Field(default="initial", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", alias="imageTag")
+    # A new environment's repository holds no image until the pipeline's first run: start the service
+    # with 0 tasks and autoscaling minimum 0 (README "First deployment of a new environment").
+    await_first_image: bool = Field(default=False, alias="awaitFirstImage")
     health_check_path: str = Field(
         default="/actuator/health", pattern=r"^/[\x21-\x7e]{0,1023}$", alias="healthCheckPath"
     )

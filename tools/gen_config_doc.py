@@ -64,6 +64,11 @@ ABOUT: dict[str, tuple[str, str]] = {
     "taskMemory": ("Fargate task memory (MiB), valid for taskCpu", "Optimize container resource allocation"),
     "containerPort": ("Port the backend listens on", "Load Balancing: ALB with health check-based routing"),
     "imageTag": ("Image tag of the first deployment; the pipeline rolls out later tags", "Rolling Updates"),
+    "awaitFirstImage": (
+        "`true` for a new environment's first `pulumi up`: 0 tasks and autoscaling minimum 0 until the pipeline "
+        "has deployed its first image; then unset it and `pulumi up` again (README, First deployment)",
+        "Initial Deployment",
+    ),
     "healthCheckPath": ("Target group and container health check path", "Health Checks"),
     "healthCheckGracePeriodSeconds": ("Seconds ECS ignores ALB health checks after a task starts", "Health Checks"),
     "healthCheckHealthyThreshold": (

@@ -21,6 +21,8 @@ class ComputeArgs:
     task_cpu / task_memory: Fargate task size; memory must be valid for cpu (Fargate table).
     container_port: port the backend listens on (target groups, task security group).
     image_tag: tag of the first image deployed; the pipeline rolls out later tags.
+    await_first_image: no image exists yet (a new environment): the service starts with 0 tasks and the
+        autoscaling floor is 0 until the pipeline has deployed its first image (docs/decisions.md).
     health_check_path: ALB target group and container health check path.
     health_check_interval_seconds: ALB and container health check interval (runbook: 30 s).
     healthy_threshold / unhealthy_threshold: consecutive ALB checks before a target changes state.
@@ -47,6 +49,7 @@ class ComputeArgs:
     task_memory: int = 1024
     container_port: int = 8080
     image_tag: str = "initial"
+    await_first_image: bool = False
     health_check_path: str = "/actuator/health"
     health_check_interval_seconds: int = 30
     healthy_threshold: int = 3
@@ -103,6 +106,16 @@ class ComputeArgs:
         if problems:
             raise ValueError("invalid ComputeArgs:\n" + "\n".join(f"  - {p}" for p in problems))
 
+    @property
+    def scaling_floor(self) -> int:
+        """Tasks the service starts with and autoscaling never goes below: 0 while no image exists.
+
+        Both must be 0: registering a scalable target moves the service's desired count into
+        [min, max] at once (Application Auto Scaling RegisterScalableTarget), so a floor of 2 would
+        start two tasks that cannot pull an image that does not exist yet.
+        """
+        return 0 if self.await_first_image else self.min_capacity
+
     @classmethod
     def from_config(cls, cfg: StackConfig) -> ComputeArgs:
         return cls(
@@ -110,6 +123,7 @@ class ComputeArgs:
             task_memory=cfg.task_memory,
             container_port=cfg.container_port,
             image_tag=cfg.image_tag,
+            await_first_image=cfg.await_first_image,
             health_check_path=cfg.health_check_path,
             healthy_threshold=cfg.health_check_healthy_threshold,
             unhealthy_threshold=cfg.health_check_unhealthy_threshold,

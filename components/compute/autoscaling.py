@@ -18,7 +18,7 @@ def build_autoscaling(
         scalable_dimension="ecs:service:DesiredCount",
         # The runbook's `--resource-id service/budgetbuddy-cluster/budgetbuddy-backend`.
         resource_id=pulumi.Output.concat("service/", cluster_name, "/", service_name),
-        min_capacity=args.min_capacity,
+        min_capacity=args.scaling_floor,
         max_capacity=args.max_capacity,
         tags=c.tags,
         opts=c.opts(),

@@ -56,7 +56,8 @@ def build_service(
         name=c.naming.ecs_service,
         cluster=cluster_arn,
         task_definition=task_definition_arn,
-        desired_count=args.min_capacity,
+        # Only at creation (desiredCount is ignored afterwards): autoscaling owns it from then on.
+        desired_count=args.scaling_floor,
         capacity_provider_strategies=[
             aws.ecs.ServiceCapacityProviderStrategyArgs(**s)  # type: ignore[arg-type]
             for s in capacity_strategy(args)
