@@ -41,3 +41,9 @@ def split_chain(command: str) -> list[str]:
         else:
             parts[-1].append(word)
     return [shlex.join(words) for words in parts if words]
+
+
+def quick_start() -> list[str]:
+    """The two commands of the Quick start's first code block: the main job, then the test suite."""
+    (block, *_) = _FENCE.findall(sections()["Quick start"])
+    return [line for line in block.splitlines() if line.strip()]
