@@ -1,4 +1,4 @@
-"""Pipeline component (issue 5): stages, source, build, storage and logs, notifications, outputs."""
+"""Pipeline component (runbook "Architecture Overview", CodePipeline; docs/pipeline.md): stages, source, build, storage and logs, notifications, outputs."""
 
 from __future__ import annotations
 

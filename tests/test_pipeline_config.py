@@ -1,4 +1,4 @@
-"""Pipeline config keys (issue 5, item 7): a missing or invalid connection ARN or branch is a clear
+"""Pipeline config keys (docs/config.md, docs/pipeline.md): a missing or invalid connection ARN or branch is a clear
 error naming the key; production requires approval through its stack file."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pipeline IAM (issue 5, item 4): roles limited to the exact bucket, repository, project,
+"""Pipeline IAM (docs/pipeline.md; least privilege, docs/decisions.md "Pipeline"): roles limited to the exact bucket, repository, project,
 connection and service ARNs; PassRole only for the task and execution roles, to ECS tasks."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Build platform == task definition architecture (issue 5, items 2 and 7), and the buildspec."""
+"""Build platform == task definition architecture (runbook "ECS Fargate (ARM64/Graviton2)"; docs/pipeline.md), and the buildspec."""
 
 from __future__ import annotations
 

@@ -95,6 +95,30 @@ def test_deploy_accepts_the_runbooks_region_argument(checkout: Path) -> None:
     assert calls[-1].startswith("up ")
 
 
+def test_the_runbooks_deploy_command_works_as_written(checkout: Path) -> None:
+    """`./infrastructure/scripts/deploy.sh production us-east-1` (runbook, "Initial Deployment") runs the same update."""
+    shutil.copytree(ROOT / "infrastructure", checkout / "infrastructure")
+    tmp = checkout.parent
+    proc = subprocess.run(
+        ["./infrastructure/scripts/deploy.sh", "production", "us-east-1"],
+        cwd=checkout,
+        env={
+            "PATH": f"{tmp / 'bin'}:{os.environ['PATH']}",
+            "TMPDIR": str(tmp),
+            "STUB_LOG": str(tmp / "p.log"),
+            **CLOUD,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    calls = (tmp / "p.log").read_text().splitlines()
+    _, direct = run(checkout, "deploy.sh", "production", "us-east-1", **CLOUD)
+    assert calls == direct and calls[-1].startswith("up ")
+    wrong, _ = run(checkout, "deploy.sh", "production", "eu-west-1", **CLOUD)
+    assert wrong.returncode == 2
+
+
 def test_deploy_on_a_workstation_uses_the_current_login(checkout: Path) -> None:
     proc, calls = run(checkout, "deploy.sh", "staging")
     assert proc.returncode == 0, proc.stderr
