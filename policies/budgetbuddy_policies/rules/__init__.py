@@ -1,6 +1,7 @@
 """Rule modules, one per AWS service; importing them fills ``REGISTRY``."""
 
 from . import (  # noqa: F401  (imported for their registrations)
+    acm,
     backup,
     budgets,
     cloudtrail,
@@ -11,10 +12,12 @@ from . import (  # noqa: F401  (imported for their registrations)
     ecr,
     ecs,
     elb,
+    firehose,
     governance,
     iam,
     kms,
     s3,
     sns,
     tagging,
+    waf,
 )

@@ -8,8 +8,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs, Severity
 
-from ..props import dig, is_set, maybe, number
+from ..props import dig, is_set, json_input, maybe, number
 from ..registry import REGISTRY
+from .policydocs import public_statements
 
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 # The only values CloudWatch Logs accepts for retentionInDays.
@@ -136,6 +137,7 @@ def log_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[st
     remediation="Set alarmActions (and okActions) to the alarm topic ARN and leave actionsEnabled true.",
     controls=(
         "fsbp:CloudWatch.15",
+        "fsbp:CloudWatch.17",
         "pci-dss-4.0:10.7.2",
         "soc2:CC7.3",
         "hipaa:164.308(a)(6)(ii)",
@@ -146,3 +148,18 @@ def alarm_actions(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Itera
         yield "actionsEnabled is false."
     if not is_set(args.props, "alarmActions"):
         yield "alarmActions is empty."
+
+
+@REGISTRY.resource(
+    name="aws-cloudwatch-logresourcepolicy-disallow-public-access",
+    resource_types=("aws:cloudwatch/logResourcePolicy:LogResourcePolicy",),
+    description="Log resource policies (which let AWS services such as WAF log delivery write to log groups) must "
+    'not let everyone write: a Principal "*" statement needs a condition naming the source account or resource.',
+    severity=Severity.HIGH,
+    remediation="Grant delivery.logs.amazonaws.com by Service principal on the aws-waf-logs-* log group ARNs only, "
+    "with aws:SourceAccount and aws:SourceArn conditions.",
+    controls=("pci-dss-4.0:10.3.2", "soc2:CC6.1", "hipaa:164.312(c)(1)"),
+)
+def log_policy_public(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    for sid in public_statements(json_input(args.props, "policyDocument")):
+        yield f"policy statement {sid} allows everyone without a restricting condition."
