@@ -197,6 +197,45 @@ def waf_rule(name: str, priority: int, statement: dict[str, Any], **action: Any)
                                  "sampledRequestsEnabled": True}}  # fmt: skip
 
 
+# CIS AWS Foundations v1.4 section 4 filter patterns (abridged to the event names that identify them).
+CIS_PATTERNS = {
+    "RootAccountUsage": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+    "UnauthorizedAPICalls": '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+    "ConsoleSignInWithoutMfa": '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+    "IAMPolicyChanges": "{ ($.eventName = DeleteRolePolicy) || ($.eventName = PutRolePolicy) }",
+    "CloudTrailConfigChanges": "{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }",
+    "ConsoleAuthenticationFailures": '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+    "KMSKeyDisableOrDeletion": "{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }",
+    "S3BucketPolicyChanges": "{ ($.eventName = PutBucketPolicy) || ($.eventName = DeleteBucketPolicy) }",
+    "AWSConfigChanges": "{ ($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) }",
+    "SecurityGroupChanges": "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = CreateSecurityGroup) }",
+    "NetworkAclChanges": "{ ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) }",
+    "NetworkGatewayChanges": "{ ($.eventName = CreateCustomerGateway) || ($.eventName = AttachInternetGateway) }",
+    "RouteTableChanges": "{ ($.eventName = CreateRoute) || ($.eventName = DeleteRouteTable) }",
+    "VPCChanges": "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) }",
+}
+
+
+def _cis_monitoring(s: Stack, trail_group: dict[str, Any], topic: dict[str, Any]) -> None:
+    """A metric filter per CIS event class on the trail's log group, each with an alarm to the topic."""
+    for metric, pattern in CIS_PATTERNS.items():
+        s.add(
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+            f"cis-{metric}",
+            {"logGroupName": trail_group["inputs"]["name"], "pattern": pattern,
+             "metricTransformation": {"name": metric, "namespace": "CISBenchmark", "value": "1"}},
+            refs={"logGroupName": [trail_group]},
+        )  # fmt: skip
+        s.add(
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            f"cis-{metric}-alarm",
+            {"metricName": metric, "namespace": "CISBenchmark", "statistic": "Sum", "period": 300,
+             "comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1, "evaluationPeriods": 1,
+             "alarmActions": [_arn("sns", "budgetbuddy-alarms")], "tags": s.tags()},
+            refs={"alarmActions": [topic]},
+        )  # fmt: skip
+
+
 def _log_archive(s: Stack, key_arn: str, bucket: dict[str, Any]) -> None:
     """The log archive's DirectPut Firehose stream to S3, encrypted with the CMK."""
     s.add(
@@ -453,6 +492,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
     )
     s.add("aws:sns/topicPolicy:TopicPolicy", "alarms-policy",
           {"arn": _arn("sns", "budgetbuddy-alarms"), "policy": json.dumps(topic_policy())}, refs={"arn": [topic]})  # fmt: skip
+    _cis_monitoring(s, trail_group, topic)
     _log_archive(s, key_arn, artifacts)
     _waf(s, alb, key_arn)
     s.add(
@@ -486,6 +526,16 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
                          "type": "ARM_CONTAINER", "privilegedMode": False,
                          "environmentVariables": [{"name": "IMAGE_REPO", "value": "budgetbuddy", "type": "PLAINTEXT"}]},
          "logsConfig": {"cloudwatchLogs": {"status": "ENABLED", "groupName": "/budgetbuddy/build"}}, "tags": t},
+    )  # fmt: skip
+    s.add(
+        "aws:codepipeline/pipeline:Pipeline",
+        "pipeline",
+        {"roleArn": "arn:aws:iam::1:role/pipeline", "pipelineType": "V2",
+         "artifactStores": [{"type": "S3", "location": artifacts["inputs"]["bucket"],
+                             "encryptionKey": {"type": "KMS", "id": key_arn}}],
+         "stages": [{"name": "Build", "actions": [{"name": "Build", "category": "Build", "owner": "AWS",
+                                                   "provider": "CodeBuild", "version": "1"}]}], "tags": t},
+        refs={"artifactStores": [artifacts, key]},
     )  # fmt: skip
     s.add(
         "aws:budgets/budget:Budget",

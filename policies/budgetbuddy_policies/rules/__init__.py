@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     cloudtrail,
     cloudwatch,
     codebuild,
+    codepipeline,
     dynamodb,
     ec2,
     ecr,
