@@ -175,7 +175,7 @@ def test_unknown_inputs_are_reported(name: str, inputs: dict[str, Any], rule: st
     assert hits and all(h.unknown and h.resource_name == name for h in hits)
 
 
-# The edge protection's types, listed before the program creates them (runbook: edge protection).
+# The edge protection's WAF types, listed before the program creates them.
 WAF_TYPES = {
     "aws:wafv2/webAcl:WebAcl",
     "aws:wafv2/webAclAssociation:WebAclAssociation",

@@ -213,7 +213,7 @@ def _alarmed(f: PolicyResource, alarms: list[PolicyResource]) -> bool:
     "with an action.",
     severity=Severity.MEDIUM,
     remediation="For each missing event class add a LogMetricFilter on the trail's log group with the CIS pattern "
-    "and a MetricAlarm (threshold >= 1) on its metric that notifies the alarm topic (runbook: security alerts).",
+    "and a MetricAlarm (threshold >= 1) on its metric that notifies the alarm topic (runbook: Security Monitoring).",
     controls=(
         *(f"fsbp:{e.control}" for e in CIS_EVENTS),
         "pci-dss-4.0:10.4.1",

@@ -252,7 +252,7 @@ FARGATE_LATEST_LINUX = "1.4.0"
     description="Services deployed by ECS must turn the deployment circuit breaker on with rollback, so a release "
     "whose tasks never become healthy stops and returns to the last good deployment by itself.",
     severity=Severity.HIGH,
-    remediation="Set deploymentCircuitBreaker {enable: true, rollback: true} (runbook: deployment rollback). "
+    remediation="Set deploymentCircuitBreaker {enable: true, rollback: true} (runbook: Rolling Updates, automatic rollback on health check failures). "
     "Services under the CODE_DEPLOY or EXTERNAL controller roll back through that controller instead.",
     controls=("pci-dss-4.0:6.5.1", "soc2:CC8.1", "soc2:A1.2"),
 )
