@@ -61,20 +61,6 @@ def _is_unresolvable(res: PolicyResource, prop: str) -> bool:
     return False
 
 
-def internet_facing_albs(resources: list[PolicyResource]) -> list[PolicyResource]:
-    albs = []
-    for lb in of_type(resources, *LB):
-        try:
-            kind = dig(lb.props, "loadBalancerType") or "application"  # pulumi-aws default: application
-            internal = dig(lb.props, "internal")
-        except UnknownValueError:
-            albs.append(lb)  # judged (and reported as unknown) by the rule itself
-            continue
-        if kind == "application" and internal is not True:
-            albs.append(lb)
-    return albs
-
-
 def _acl_problem(assoc: PolicyResource, acls: list[PolicyResource]) -> str | None:
     """None if the association's web ACL is REGIONAL, else why not."""
     linked = [acl for acl in acls if references(assoc, "webAclArn", acl, known(acl, "arn"))]
@@ -107,8 +93,9 @@ def alb_has_waf(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[t
     acls = of_type(resources, WEB_ACL)
 
     def one(alb: PolicyResource) -> Iterator[str]:
+        # pulumi-aws defaults: loadBalancerType application, internal false. An unknown one raises: reported.
         if (dig(alb.props, "loadBalancerType") or "application") != "application" or dig(alb.props, "internal"):
-            return
+            return  # WAF fronts only ALBs; an internal ALB is not public-facing
         mine = [a for a in associations if references(a, "resourceArn", alb, known(alb, "arn"))]
         if not mine:
             unresolved = [a for a in associations if _is_unresolvable(a, "resourceArn")]
@@ -120,7 +107,7 @@ def alb_has_waf(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[t
         if all(problems):
             yield from (p for p in problems if p)
 
-    yield from each(internet_facing_albs(resources), one)
+    yield from each(of_type(resources, *LB), one)
 
 
 @REGISTRY.stack(
