@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
@@ -159,6 +160,137 @@ def container(**overrides: Any) -> dict[str, Any]:
     return c
 
 
+def key_policy() -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": ["kms:Describe*", "kms:Put*"], "Resource": "*"},
+        {"Sid": "LogsEncrypt", "Effect": "Allow", "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"], "Resource": "*",
+         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": _arn("logs", "log-group:*")}}},
+        {"Sid": "UseViaDynamoDB", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Decrypt"],
+         "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT,
+                                                         "kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}}}]}  # fmt: skip
+
+
+def topic_policy() -> dict[str, Any]:
+    topic = _arn("sns", "budgetbuddy-alarms")
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AlertingServicesPublish", "Effect": "Allow",
+         "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]}, "Action": "sns:Publish",
+         "Resource": topic, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
+         "Resource": topic, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}  # fmt: skip
+
+
+def waf_log_policy(stack: str) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "WafLogDelivery", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": _arn("logs", f"log-group:aws-waf-logs-budgetbuddy-{stack}:*"),
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                       "ArnLike": {"aws:SourceArn": _arn("logs", "*")}}}]}  # fmt: skip
+
+
+def waf_rule(name: str, priority: int, statement: dict[str, Any], **action: Any) -> dict[str, Any]:
+    return {"name": name, "priority": priority, "statement": statement, **action,
+            "visibilityConfig": {"cloudwatchMetricsEnabled": True, "metricName": name,
+                                 "sampledRequestsEnabled": True}}  # fmt: skip
+
+
+# CIS AWS Foundations v1.4 section 4 filter patterns (abridged to the event names that identify them).
+CIS_PATTERNS = {
+    "RootAccountUsage": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+    "UnauthorizedAPICalls": '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+    "ConsoleSignInWithoutMfa": '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+    "IAMPolicyChanges": "{ ($.eventName = DeleteRolePolicy) || ($.eventName = PutRolePolicy) }",
+    "CloudTrailConfigChanges": "{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }",
+    "ConsoleAuthenticationFailures": '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+    "KMSKeyDisableOrDeletion": "{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }",
+    "S3BucketPolicyChanges": "{ ($.eventName = PutBucketPolicy) || ($.eventName = DeleteBucketPolicy) }",
+    "AWSConfigChanges": "{ ($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) }",
+    "SecurityGroupChanges": "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = CreateSecurityGroup) }",
+    "NetworkAclChanges": "{ ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) }",
+    "NetworkGatewayChanges": "{ ($.eventName = CreateCustomerGateway) || ($.eventName = AttachInternetGateway) }",
+    "RouteTableChanges": "{ ($.eventName = CreateRoute) || ($.eventName = DeleteRouteTable) }",
+    "VPCChanges": "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) }",
+}
+
+
+def _cis_monitoring(s: Stack, trail_group: dict[str, Any], topic: dict[str, Any]) -> None:
+    """A metric filter per CIS event class on the trail's log group, each with an alarm to the topic."""
+    for metric, pattern in CIS_PATTERNS.items():
+        s.add(
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+            f"cis-{metric}",
+            {"logGroupName": trail_group["inputs"]["name"], "pattern": pattern,
+             "metricTransformation": {"name": metric, "namespace": "CISBenchmark", "value": "1"}},
+            refs={"logGroupName": [trail_group]},
+        )  # fmt: skip
+        s.add(
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            f"cis-{metric}-alarm",
+            {"metricName": metric, "namespace": "CISBenchmark", "statistic": "Sum", "period": 300,
+             "comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1, "evaluationPeriods": 1,
+             "alarmActions": [_arn("sns", "budgetbuddy-alarms")], "tags": s.tags()},
+            refs={"alarmActions": [topic]},
+        )  # fmt: skip
+
+
+def _log_archive(s: Stack, key_arn: str, bucket: dict[str, Any]) -> None:
+    """The log archive's DirectPut Firehose stream to S3, encrypted with the CMK."""
+    s.add(
+        "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+        "log-archive",
+        {"destination": "extended_s3",
+         "extendedS3Configuration": {"bucketArn": f"arn:aws:s3:::{bucket['inputs']['bucket']}",
+                                     "roleArn": "arn:aws:iam::1:role/firehose", "kmsKeyArn": key_arn},
+         "serverSideEncryption": {"enabled": True, "keyType": "CUSTOMER_MANAGED_CMK", "keyArn": key_arn},
+         "tags": s.tags()},
+        refs={"extendedS3Configuration": [bucket]},
+    )  # fmt: skip
+
+
+def _waf(s: Stack, alb: dict[str, Any], key_arn: str) -> None:
+    """A REGIONAL web ACL on the public ALB, its rules with metrics, and redacted logging to aws-waf-logs-*."""
+    t = s.tags()
+    s.add("aws:acm/certificate:Certificate", "certificate",
+          {"domainName": "api.budgetbuddy.com", "validationMethod": "DNS", "tags": t})  # fmt: skip
+    rules = [
+        waf_rule("AWSManagedRulesCommonRuleSet", 10, {"managedRuleGroupStatement": {
+            "name": "AWSManagedRulesCommonRuleSet", "vendorName": "AWS"}}, overrideAction={"none": {}}),
+        waf_rule("rate-per-ip", 50, {"rateBasedStatement": {"limit": 2000, "aggregateKeyType": "IP"}},
+                 action={"block": {}}),
+    ]  # fmt: skip
+    acl = s.add(
+        "aws:wafv2/webAcl:WebAcl",
+        "waf",
+        {"scope": "REGIONAL", "defaultAction": {"allow": {}}, "rules": rules,
+         "visibilityConfig": {"cloudwatchMetricsEnabled": True, "metricName": "budgetbuddy",
+                              "sampledRequestsEnabled": True}, "tags": t},
+    )  # fmt: skip
+    acl_arn = _arn("wafv2", f"regional/webacl/budgetbuddy-{s.name}/abc")
+    s.add(
+        "aws:wafv2/webAclAssociation:WebAclAssociation",
+        "waf-association",
+        {"resourceArn": _arn("elasticloadbalancing", "loadbalancer/app/alb/1"), "webAclArn": acl_arn},
+        refs={"resourceArn": [alb], "webAclArn": [acl]},
+    )
+    group = s.add(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "waf-logs",
+        {"name": f"aws-waf-logs-budgetbuddy-{s.name}", "retentionInDays": 30, "kmsKeyId": key_arn, "tags": t},
+    )
+    s.add("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "waf-log-policy",
+          {"policyName": "budgetbuddy-waf-logs", "policyDocument": json.dumps(waf_log_policy(s.name))})  # fmt: skip
+    s.add(
+        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+        "waf-logging",
+        {"resourceArn": acl_arn, "logDestinationConfigs": [_arn("logs", f"log-group:aws-waf-logs-budgetbuddy-{s.name}")],
+         "redactedFields": [{"singleHeader": {"name": "authorization"}}, {"singleHeader": {"name": "cookie"}}]},
+        refs={"resourceArn": [acl], "logDestinationConfigs": [group]},
+    )  # fmt: skip
+
+
 def baseline(stack: str = "production") -> list[dict[str, Any]]:
     """A compliant stack: every rule of the pack passes on it with policies/config/<stack>.json."""
     prod = stack == "production"
@@ -167,7 +299,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
     key = s.add(
         "aws:kms/key:Key",
         "data-key",
-        {"enableKeyRotation": True, "deletionWindowInDays": 30, "tags": t},
+        {"enableKeyRotation": True, "deletionWindowInDays": 30, "policy": json.dumps(key_policy()), "tags": t},
     )
     key_arn = _arn("kms", "key/1234")
     vpc = s.add(
@@ -289,7 +421,8 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
         "service",
         {"name": "budgetbuddy-backend", "desiredCount": 2, "capacityProviderStrategies": strategies,
          "networkConfiguration": {"assignPublicIp": False, "subnets": ["subnet-p1"], "securityGroups": ["sg-task"]},
-         "tags": t},
+         "deploymentController": {"type": "ECS"}, "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+         "platformVersion": "LATEST", "tags": t},
     )  # fmt: skip
     s.add(
         "aws:ecr/repository:Repository",
@@ -357,6 +490,11 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
         "alarms",
         {"name": "budgetbuddy-alarms", "kmsMasterKeyId": key_arn, "tags": t},
     )
+    s.add("aws:sns/topicPolicy:TopicPolicy", "alarms-policy",
+          {"arn": _arn("sns", "budgetbuddy-alarms"), "policy": json.dumps(topic_policy())}, refs={"arn": [topic]})  # fmt: skip
+    _cis_monitoring(s, trail_group, topic)
+    _log_archive(s, key_arn, artifacts)
+    _waf(s, alb, key_arn)
     s.add(
         "aws:cloudwatch/metricAlarm:MetricAlarm",
         "cpu-high",
@@ -390,6 +528,16 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
          "logsConfig": {"cloudwatchLogs": {"status": "ENABLED", "groupName": "/budgetbuddy/build"}}, "tags": t},
     )  # fmt: skip
     s.add(
+        "aws:codepipeline/pipeline:Pipeline",
+        "pipeline",
+        {"roleArn": "arn:aws:iam::1:role/pipeline", "pipelineType": "V2",
+         "artifactStores": [{"type": "S3", "location": artifacts["inputs"]["bucket"],
+                             "encryptionKey": {"type": "KMS", "id": key_arn}}],
+         "stages": [{"name": "Build", "actions": [{"name": "Build", "category": "Build", "owner": "AWS",
+                                                   "provider": "CodeBuild", "version": "1"}]}], "tags": t},
+        refs={"artifactStores": [artifacts, key]},
+    )  # fmt: skip
+    s.add(
         "aws:budgets/budget:Budget",
         "monthly",
         {"budgetType": "COST", "timeUnit": "MONTHLY", "limitAmount": "500", "limitUnit": "USD",
@@ -401,7 +549,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
     return s.resources
 
 
-def edited(resources: list[dict[str, Any]], name: str, **inputs: Any) -> list[dict[str, Any]]:
+def edited(resources: list[dict[str, Any]], name: str, /, **inputs: Any) -> list[dict[str, Any]]:
     """A deep copy with ``name``'s inputs updated (a value of None removes the input)."""
     out = copy.deepcopy(resources)
     r = next(r for r in out if r["name"] == name)
@@ -415,3 +563,30 @@ def edited(resources: list[dict[str, Any]], name: str, **inputs: Any) -> list[di
 
 def without(resources: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
     return [copy.deepcopy(r) for r in resources if r["name"] not in names]
+
+
+BOTH = ("production", "staging")
+Resources = list[dict[str, Any]]
+
+
+def set_(name: str, /, **inputs: Any) -> Callable[[Resources], Resources]:
+    """A mutation: ``name``'s inputs updated (None removes one)."""
+    return lambda b: edited(b, name, **inputs)
+
+
+def drop(*names: str) -> Callable[[Resources], Resources]:
+    return lambda b: without(b, *names)
+
+
+def assert_case(rule: str, case: str, mutate: Callable[[Resources], Resources], stacks: tuple[str, ...]) -> None:
+    """The mutated baseline fails ``rule`` (with a real message) in ``stacks`` and passes it elsewhere."""
+    from preview import policy_runner as pr
+
+    for stack in BOTH:
+        report = pr.evaluate(mutate(baseline(stack)), stack=stack)
+        hits = [v for v in report.violations if v.rule == rule]
+        if stack in stacks:
+            assert hits, f"{rule} did not fail on {case} in {stack}: {report.violations}"
+            assert all(v.message and not v.unknown for v in hits)
+        else:
+            assert not hits, f"{rule} failed on {case} in {stack} where it should pass: {hits}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from budgetbuddy_policies import REGISTRY
-from policy_fixtures import UNKNOWN, baseline, edited
+from policy_fixtures import UNKNOWN, baseline, edited, without
 from rich.console import Console
 
 from preview import compliance_report as cr
@@ -37,3 +37,13 @@ def test_failures_and_unknowns_mark_their_controls() -> None:
     buf = io.StringIO()
     cr.render(pr.evaluate(resources, stack="production"), Console(file=buf, width=160))
     assert "HIPAA" in buf.getvalue()
+
+
+def test_an_unprotected_public_alb_fails_pci_642_and_elb16() -> None:
+    sections = {s.key: s for s in cr.build(pr.evaluate(without(baseline("production"), "waf-association"),
+                                                        stack="production"))}  # fmt: skip
+    pci = {c.control: c for c in sections["pci-dss-4.0"].controls}
+    fsbp = {c.control: c for c in sections["fsbp"].controls}
+    assert pci["6.4.2"].status == "fail" and fsbp["ELB.16"].status == "fail"
+    assert fsbp["WAF.10"].status == "pass"  # the web ACL itself is fine; only its association is missing
+    assert "aws-elb-loadbalancer-require-waf" in {r.rule for r in pci["6.4.2"].rules}

@@ -62,7 +62,7 @@ def test_policies_carry_metadata_to_the_engine() -> None:
 def test_each_issue_area_is_covered() -> None:
     prefixes = {n.split("-")[1] for n in REGISTRY.names()}
     assert {"ecs", "elb", "dynamodb", "backup", "s3", "cloudtrail", "cloudwatch", "ec2", "sns", "kms", "iam",
-            "codebuild", "ecr", "tagging", "budgets"} <= prefixes  # fmt: skip
+            "codebuild", "ecr", "tagging", "budgets", "wafv2", "firehose", "acm", "codepipeline"} <= prefixes  # fmt: skip
 
 
 def test_registry_rejects_duplicate_names() -> None:

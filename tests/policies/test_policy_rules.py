@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from budgetbuddy_policies import REGISTRY
-from policy_fixtures import baseline, container, edited, without
+from policy_fixtures import BOTH, baseline, container, drop, edited, set_
+from test_policy_rules_coverage import CASES as COVERAGE_CASES
+from test_policy_rules_waf import CASES as WAF_CASES
 
 from preview import policy_runner as pr
 
@@ -22,14 +24,6 @@ def td(**overrides: Any) -> Callable[[Resources], Resources]:
 
 def td_env(name: str, value: str) -> Callable[[Resources], Resources]:
     return td(environment=[{"name": name, "value": value}])
-
-
-def set_(name: str, **inputs: Any) -> Callable[[Resources], Resources]:
-    return lambda b: edited(b, name, **inputs)
-
-
-def drop(*names: str) -> Callable[[Resources], Resources]:
-    return lambda b: without(b, *names)
 
 
 def policy_doc(*statements: dict[str, Any]) -> str:
@@ -101,8 +95,6 @@ def rule_on_http(actions: list[dict[str, Any]] | None = None) -> Callable[[Resou
 
     return mutate
 
-
-BOTH = ("production", "staging")
 
 # (rule, case id, mutation, stacks where it must fail; it must pass in the others)
 CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] = [
@@ -243,7 +235,7 @@ def test_baseline_passes_every_rule(stack: str, base: Resources) -> None:
 
 
 def test_every_rule_has_breaking_cases() -> None:
-    covered = {rule for rule, _, _, stacks in CASES if stacks}
+    covered = {rule for rule, _, _, stacks in [*CASES, *WAF_CASES, *COVERAGE_CASES] if stacks}
     assert set(REGISTRY.names()) - ELSEWHERE - covered == set()
 
 

@@ -1,15 +1,19 @@
-"""CloudWatch log groups and alarms."""
+"""CloudWatch log groups, log resource policies, alarms and the CIS metric filters."""
 
 from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pulumi_policy import EnforcementLevel, ResourceValidationArgs, Severity
+from pulumi_policy import EnforcementLevel, PolicyResource, ResourceValidationArgs, Severity, StackValidationArgs
 
-from ..props import dig, is_set, maybe, number
+from ..framework import known, of_type, references
+from ..props import dig, is_set, json_input, maybe, number
 from ..registry import REGISTRY
+from .helpers import each
+from .policydocs import public_statements
 
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 # The only values CloudWatch Logs accepts for retentionInDays.
@@ -136,6 +140,7 @@ def log_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[st
     remediation="Set alarmActions (and okActions) to the alarm topic ARN and leave actionsEnabled true.",
     controls=(
         "fsbp:CloudWatch.15",
+        "fsbp:CloudWatch.17",
         "pci-dss-4.0:10.7.2",
         "soc2:CC7.3",
         "hipaa:164.308(a)(6)(ii)",
@@ -146,3 +151,92 @@ def alarm_actions(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Itera
         yield "actionsEnabled is false."
     if not is_set(args.props, "alarmActions"):
         yield "alarmActions is empty."
+
+
+@REGISTRY.resource(
+    name="aws-cloudwatch-logresourcepolicy-disallow-public-access",
+    resource_types=("aws:cloudwatch/logResourcePolicy:LogResourcePolicy",),
+    description="Log resource policies (which let AWS services such as WAF log delivery write to log groups) must "
+    'not let everyone write: a Principal "*" statement needs a condition naming the source account or resource.',
+    severity=Severity.HIGH,
+    remediation="Grant delivery.logs.amazonaws.com by Service principal on the aws-waf-logs-* log group ARNs only, "
+    "with aws:SourceAccount and aws:SourceArn conditions.",
+    controls=("pci-dss-4.0:10.3.2", "soc2:CC6.1", "hipaa:164.312(c)(1)"),
+)
+def log_policy_public(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    for sid in public_statements(json_input(args.props, "policyDocument")):
+        yield f"policy statement {sid} allows everyone without a restricting condition."
+
+
+@dataclass(frozen=True)
+class CisEvent:
+    control: str  # Security Hub control id
+    what: str
+    tokens: tuple[str, ...]  # every one must appear in the filter pattern
+
+
+# The CIS AWS Foundations v1.4 section 4 metric filters (Security Hub CloudWatch.1-14), recognised by the
+# event names their filter patterns must mention.
+CIS_EVENTS = (
+    CisEvent("CloudWatch.1", "root user usage", ("userIdentity.type", '"Root"')),
+    CisEvent("CloudWatch.2", "unauthorized API calls", ("UnauthorizedOperation", "AccessDenied")),
+    CisEvent("CloudWatch.3", "console sign-in without MFA", ("ConsoleLogin", "MFAUsed")),
+    CisEvent("CloudWatch.4", "IAM policy changes", ("PutRolePolicy", "DeleteRolePolicy")),
+    CisEvent("CloudWatch.5", "CloudTrail configuration changes", ("StopLogging", "DeleteTrail")),
+    CisEvent("CloudWatch.6", "console authentication failures", ("ConsoleLogin", "Failed authentication")),
+    CisEvent("CloudWatch.7", "disabling or deleting CMKs", ("DisableKey", "ScheduleKeyDeletion")),
+    CisEvent("CloudWatch.8", "S3 bucket policy changes", ("PutBucketPolicy",)),
+    CisEvent("CloudWatch.9", "AWS Config changes", ("StopConfigurationRecorder",)),
+    CisEvent("CloudWatch.10", "security group changes", ("AuthorizeSecurityGroupIngress",)),
+    CisEvent("CloudWatch.11", "network ACL changes", ("CreateNetworkAclEntry",)),
+    CisEvent("CloudWatch.12", "network gateway changes", ("CreateCustomerGateway", "AttachInternetGateway")),
+    CisEvent("CloudWatch.13", "route table changes", ("CreateRoute",)),
+    CisEvent("CloudWatch.14", "VPC changes", ("CreateVpc", "DeleteVpc")),
+)
+TRAIL = "aws:cloudtrail/trail:Trail"
+METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+def _alarmed(f: PolicyResource, alarms: list[PolicyResource]) -> bool:
+    """Some alarm with an action watches the filter's metric."""
+    metric = dig(f.props, "metricTransformation")
+    name, namespace = dig(metric, "name"), dig(metric, "namespace")
+    watching = [a for a in alarms if (maybe(a.props, "metricName"), maybe(a.props, "namespace")) == (name, namespace)]
+    return any(is_set(a.props, "alarmActions") and dig(a.props, "actionsEnabled") is not False for a in watching)
+
+
+@REGISTRY.stack(
+    name="aws-cloudwatch-logmetricfilter-require-cis-alarms",
+    description="The CloudTrail log group must carry the CIS metric filters (root usage, unauthorized calls, "
+    "console sign-in without MFA, IAM/CloudTrail/KMS/S3/Config/network changes), each watched by an alarm "
+    "with an action.",
+    severity=Severity.MEDIUM,
+    remediation="For each missing event class add a LogMetricFilter on the trail's log group with the CIS pattern "
+    "and a MetricAlarm (threshold >= 1) on its metric that notifies the alarm topic (runbook: Security Monitoring).",
+    controls=(
+        *(f"fsbp:{e.control}" for e in CIS_EVENTS),
+        "pci-dss-4.0:10.4.1",
+        "soc2:CC7.2",
+        "hipaa:164.308(a)(1)(ii)(D)",
+    ),
+)
+def cis_alarms(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
+    resources = list(args.resources)
+    groups = of_type(resources, *LOG_GROUP)
+    filters = of_type(resources, METRIC_FILTER)
+    alarms = of_type(resources, ALARM)
+
+    def one(trail: PolicyResource) -> Iterator[str]:
+        trail_groups = [g for g in groups if references(trail, "cloudWatchLogsGroupArn", g, known(g, "arn"))]
+        if not trail_groups:
+            return  # no CloudWatch Logs delivery: aws-cloudtrail-trail-enable-cloudwatch-logs reports it
+        on_trail = [f for f in filters if any(references(f, "logGroupName", g, known(g, "name")) for g in trail_groups)]
+        for event in CIS_EVENTS:
+            matching = [f for f in on_trail if all(t in str(dig(f.props, "pattern") or "") for t in event.tokens)]
+            if not matching:
+                yield f"no metric filter for {event.what} on the trail's log group ({event.control})."
+            elif not any(_alarmed(f, alarms) for f in matching):
+                yield f"the {event.what} metric filter has no alarm with an action ({event.control})."
+
+    yield from each(of_type(resources, TRAIL), one)

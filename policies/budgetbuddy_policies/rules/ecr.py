@@ -13,7 +13,7 @@ from pulumi_policy import (
 )
 
 from ..framework import known, of_type, references
-from ..props import as_list, dig
+from ..props import as_list, dig, is_set
 from ..registry import REGISTRY
 from .helpers import each
 
@@ -55,15 +55,19 @@ def immutable(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
 @REGISTRY.resource(
     name="aws-ecr-repository-require-kms",
     resource_types=REPO,
-    description="Repositories must encrypt images with KMS.",
+    description="Repositories must encrypt images with a customer-managed KMS key.",
     severity=Severity.MEDIUM,
-    remediation="Set encryptionConfigurations [{encryptionType: KMS, kmsKey: <CMK ARN>}].",
-    controls=("pci-dss-4.0:3.5.1", "soc2:CC6.1"),
+    remediation="Set encryptionConfigurations [{encryptionType: KMS, kmsKey: <CMK ARN>}]; without kmsKey ECR uses "
+    "the AWS-managed aws/ecr key.",
+    controls=("fsbp:ECR.5", "pci-dss-4.0:3.5.1", "soc2:CC6.1"),
 )
 def repo_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
-    types = [e.get("encryptionType") for e in as_list(dig(args.props, "encryptionConfigurations"))]
+    configs = as_list(dig(args.props, "encryptionConfigurations"))
+    types = [e.get("encryptionType") for e in configs]
     if "KMS" not in types and "KMS_DSSE" not in types:
         yield f"encryptionConfigurations encryptionType is {types or 'unset (AES256)'}."
+    elif not any(is_set(e, "kmsKey") for e in configs):
+        yield "encryptionConfigurations sets no kmsKey: the AWS-managed aws/ecr key is not a customer-managed key."
 
 
 @REGISTRY.stack(

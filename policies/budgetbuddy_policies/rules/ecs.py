@@ -240,3 +240,61 @@ def fargate_spot(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterat
         yield f"FARGATE_SPOT weight {spot:g} must exceed FARGATE weight {weights.get('FARGATE', 0.0):g}."
     if mode == "forbidden" and spot > 0:
         yield f"FARGATE_SPOT weight {spot:g} on a stack that must run on-demand only."
+
+
+# Fargate's newest Linux platform version (Security Hub ECS.10 checks for it; LATEST resolves to it).
+FARGATE_LATEST_LINUX = "1.4.0"
+
+
+@REGISTRY.resource(
+    name="aws-ecs-service-enable-circuit-breaker",
+    resource_types=SERVICE,
+    description="Services deployed by ECS must turn the deployment circuit breaker on with rollback, so a release "
+    "whose tasks never become healthy stops and returns to the last good deployment by itself.",
+    severity=Severity.HIGH,
+    remediation="Set deploymentCircuitBreaker {enable: true, rollback: true} (runbook: Rolling Updates, automatic rollback on health check failures). "
+    "Services under the CODE_DEPLOY or EXTERNAL controller roll back through that controller instead.",
+    controls=("pci-dss-4.0:6.5.1", "soc2:CC8.1", "soc2:A1.2"),
+)
+def circuit_breaker(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    # pulumi-aws: deploymentController.type defaults to ECS, the only controller the breaker applies to.
+    if (dig(args.props, "deploymentController", "type") or "ECS") != "ECS":
+        return
+    breaker = dig(args.props, "deploymentCircuitBreaker")
+    for key in ("enable", "rollback"):
+        if dig(breaker, key) is not True:
+            yield f"deploymentCircuitBreaker.{key} is not true."
+
+
+@REGISTRY.resource(
+    name="aws-ecs-taskdefinition-disallow-host-namespaces",
+    resource_types=TASK_DEF,
+    description="Task definitions must not share the host's process, IPC or network namespace with containers.",
+    severity=Severity.HIGH,
+    remediation="Remove pidMode/ipcMode host (use task or leave unset) and use networkMode awsvpc (required on "
+    "Fargate).",
+    controls=("fsbp:ECS.3", "fsbp:ECS.17", "fsbp:ECS.1", "pci-dss-4.0:2.2.6", "soc2:CC6.8"),
+)
+def host_namespaces(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    for key in ("pidMode", "ipcMode", "networkMode"):
+        if dig(args.props, key) == "host":
+            yield f"{key} is host."
+
+
+@REGISTRY.resource(
+    name="aws-ecs-service-require-latest-platform",
+    resource_types=SERVICE,
+    description="Fargate services must run on the latest Fargate platform version (LATEST or "
+    f"{FARGATE_LATEST_LINUX}), which carries the current kernel and runtime patches.",
+    severity=Severity.MEDIUM,
+    remediation=f'Leave platformVersion unset or set it to "LATEST" (today {FARGATE_LATEST_LINUX}); never pin an '
+    "older version.",
+    controls=("fsbp:ECS.10", "pci-dss-4.0:6.3.3", "soc2:CC7.1"),
+)
+def latest_platform(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    version = dig(args.props, "platformVersion")
+    if version in (None, "LATEST", FARGATE_LATEST_LINUX):
+        return
+    if dig(args.props, "launchType") in ("EC2", "EXTERNAL"):
+        return  # platform versions exist only on Fargate
+    yield f"platformVersion {version} is not the latest ({FARGATE_LATEST_LINUX})."

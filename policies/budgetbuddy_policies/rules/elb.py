@@ -169,3 +169,20 @@ def desync(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str
     # Unset means the AWS default, defensive.
     if _is_alb(args) and mode not in (None, "defensive", "strictest"):
         yield f"desyncMitigationMode is {mode}."
+
+
+@REGISTRY.resource(
+    name="aws-elb-loadbalancer-require-multi-az",
+    resource_types=LB,
+    description="Load balancers must span at least two subnets (one per Availability Zone), so one zone's outage "
+    "does not take the API down.",
+    severity=Severity.MEDIUM,
+    remediation="Pass at least two subnets in different Availability Zones (the VPC's public subnets, one per "
+    "AZ) in subnets or subnetMappings.",
+    controls=("fsbp:ELB.13", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(B)"),
+)
+def multi_az(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    # Subnet ids do not say their zone offline; the VPC component places one subnet per AZ.
+    count = max(len(as_list(dig(args.props, "subnets"))), len(as_list(dig(args.props, "subnetMappings"))))
+    if count < 2:
+        yield f"the load balancer spans {count} subnet(s); at least 2 Availability Zones are required."

@@ -7,8 +7,9 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from ..props import dig, number
+from ..props import dig, json_input, number
 from ..registry import REGISTRY
+from .policydocs import public_statements
 
 KEY = ("aws:kms/key:Key",)
 
@@ -50,3 +51,19 @@ def deletion_window(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Ite
     days = number(dig(args.props, "deletionWindowInDays"))
     if days is not None and days < 30:
         yield f"deletionWindowInDays is {days:g}."
+
+
+@REGISTRY.resource(
+    name="aws-kms-key-disallow-public-policy",
+    resource_types=(*KEY, "aws:kms/keyPolicy:KeyPolicy"),
+    description='Key policies must not let everyone use or manage the key: a Principal "*" statement needs a '
+    "condition naming the caller's account, organization or source.",
+    severity=Severity.CRITICAL,
+    remediation='Grant the account root and service principals explicitly; scope any Principal "*" statement '
+    "with kms:CallerAccount or aws:SourceAccount.",
+    controls=("fsbp:KMS.5", "pci-dss-4.0:3.6.1", "soc2:CC6.1", "hipaa:164.312(a)(1)"),
+)
+def key_policy_public(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    # An unset key policy is AWS's default: only the owning account.
+    for sid in public_statements(json_input(args.props, "policy")):
+        yield f"key policy statement {sid} allows everyone without a restricting condition."

@@ -7,8 +7,9 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, Severity
 
-from ..props import is_set, maybe
+from ..props import is_set, json_input, maybe
 from ..registry import REGISTRY
+from .policydocs import public_statements
 
 
 @REGISTRY.resource(
@@ -33,3 +34,18 @@ def topic_cmk(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
     key = maybe(args.props, "kmsMasterKeyId")  # unknown: a key created in this update, i.e. a CMK
     if isinstance(key, str) and (key.startswith("alias/aws/") or ":alias/aws/" in key):
         yield f"kmsMasterKeyId {key} is an AWS-managed key."
+
+
+@REGISTRY.resource(
+    name="aws-sns-topicpolicy-disallow-public-access",
+    resource_types=("aws:sns/topicPolicy:TopicPolicy", "aws:sns/topic:Topic"),
+    description='Topic access policies must not let everyone publish or subscribe: a Principal "*" statement '
+    "needs a condition naming the source account, resource or organization.",
+    severity=Severity.HIGH,
+    remediation="Grant the publishing services by Service principal with an aws:SourceAccount (or aws:SourceArn) "
+    'condition, and account principals by ARN; never an unconditioned Principal "*" Allow.',
+    controls=("fsbp:SNS.4", "pci-dss-4.0:7.2.1", "soc2:CC6.1", "hipaa:164.312(a)(1)"),
+)
+def topic_policy_public(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    for sid in public_statements(json_input(args.props, "policy")):
+        yield f"policy statement {sid} allows everyone without a restricting condition."
