@@ -223,7 +223,8 @@ def test_every_taggable_resource_is_tagged(staging):
 def test_policy_pack_passes_on_compute_resources(stack):
     r = run_compute(stack, maxCapacity=20 if stack == "production" else 5, taskCpu=512, taskMemory=1024)
     report = evaluate(r.resources, stack=stack)
-    mine = [v for v in report.violations if "ComputeService" in v.urn]
+    # The ALB's web ACL is the edge component's (not built here); the full-stack test judges that rule.
+    mine = [v for v in report.violations if "ComputeService" in v.urn and v.rule != "aws-elb-loadbalancer-require-waf"]
     assert mine == [], [f"{v.rule}: {v.resource_name}: {v.message}" for v in mine]
     # Stack rules report without a URN; none of them may be about compute's resources.
     stack_rules = {v.rule for v in report.violations if not v.urn}

@@ -93,7 +93,7 @@ def test_stateful_resources_are_protected_in_production_only(name):
 @pytest.mark.parametrize("name", ["production", "staging"])
 def test_the_policy_pack_passes_both_real_stacks(name):
     report = policy_runner.evaluate(stack(name).resources, stack=name)
-    assert not report.mandatory, [(v.rule, v.name, v.message) for v in report.mandatory]
+    assert not report.mandatory, [(v.rule, v.resource_name, v.message) for v in report.mandatory]
     assert not report.unknowns
     # Exemptions in use are visible, never silent.
     assert {e.rule for e in report.exemptions} == {
