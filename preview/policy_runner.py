@@ -1,7 +1,7 @@
 """Evaluate the real CrossGuard pack (policies/) in-process over recorded resources.
 
 The work is split in ``preview.policy`` (load, config, engine, report, render); this
-module keeps the public names callers and tests use, and the ``--resources`` dump reader.
+module keeps the public names callers and tests use.
 
 API (for preview/__main__.py):
 
@@ -12,8 +12,8 @@ API (for preview/__main__.py):
         policies/config/<stack>.json); exemptions: override
         policies/exemptions.json (tests).
     evaluate_dump(dump, **same keywords) -> PolicyReport
-        dump: the ``--json`` dict, or a path to it (``--resources FILE``).
-    load_dump(path) -> dict;  load_policy_config(stack) -> dict;  read_policy_config(path) -> dict
+        dump: the ``--json`` dict, or a path to it (read by ``preview.dump.load``).
+    load_policy_config(stack) -> dict;  read_policy_config(path) -> dict
     PolicyReport: .violations (list[Violation], unknown-input reports included,
         each flagged .unknown), .unknowns, .mandatory, .has_mandatory_violations,
         .exemptions (list[ExemptionUse]), .rules (list[RuleInfo]),
@@ -23,12 +23,11 @@ API (for preview/__main__.py):
     to_json(report) -> dict;  to_markdown(report) -> str
 Errors: PolicyConfigError for every bad policy-side input (policy config file or content,
 exemptions file, BUDGETBUDDY_POLICY_UNKNOWN), one message naming the file or variable,
-the place and what is expected; DumpError for a file that is not a dump.
+the place and what is expected (a file that is not a dump: ``preview.dump.DumpError``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -68,19 +67,11 @@ from preview.policy.report import (
 )
 
 
-class DumpError(ValueError):
-    """The file is not an offline-preview ``--json`` dump."""
-
-
-def load_dump(path: str | Path) -> dict[str, Any]:
-    data = json.loads(Path(path).read_text())
-    if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-        raise DumpError(f"{path}: not a preview dump (expected an object with a 'resources' list)")
-    return data
-
-
 def evaluate_dump(dump: Mapping[str, Any] | str | Path, **kwargs: Any) -> PolicyReport:
-    data = load_dump(dump) if isinstance(dump, (str, Path)) else dump
+    """A dump dict, or a dump file read and checked by ``preview.dump.load`` (``preview.dump.DumpError``)."""
+    from preview import dump as dumps  # not at import time: preview.dump runs the pack through this module
+
+    data = dumps.load(dump, "dump") if isinstance(dump, (str, Path)) else dump
     kwargs.setdefault("stack", data.get("stack") or "production")
     kwargs.setdefault("project", data.get("project") or "budgetbuddy")
     return evaluate(data["resources"], **kwargs)
@@ -95,7 +86,6 @@ __all__ = [
     "SEVERITY_ORDER",
     "SUPPORTED_KEYWORDS",
     "UNKNOWN_MARKER",
-    "DumpError",
     "ExemptionUse",
     "InProcessAnalyzer",
     "PolicyConfigError",
@@ -112,7 +102,6 @@ __all__ = [
     "evaluate_dump",
     "exemptions_in_use",
     "exit_code",
-    "load_dump",
     "load_policy_config",
     "new_servicer",
     "read_policy_config",

@@ -10,6 +10,7 @@ from policy_fixtures import UNKNOWN, baseline, edited
 from rich.console import Console
 
 from preview import policy_runner as pr
+from preview.dump import DumpError
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def test_evaluate_dump_file(tmp_path) -> None:
     assert report.stack == "staging" and report.violations == []
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
-    with pytest.raises(pr.DumpError):
+    with pytest.raises(DumpError):
         pr.evaluate_dump(bad)
 
 
