@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import fnmatch
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PackConfigError
+from .jsonfile import json_type, read_json
 
 EXEMPTIONS_FILE = Path(__file__).resolve().parent.parent / "exemptions.json"
 _MIN_JUSTIFICATION = 20
@@ -70,13 +70,6 @@ _FIELDS = {
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    names = {dict: "object", list: "array", str: "string", int: "number", float: "number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(EXEMPTIONS_FILE.parent.parent))
@@ -110,7 +103,7 @@ def _expires(entry: dict[str, Any], where: str, errors: list[str]) -> dt.date | 
 
 def _parse_entry(entry: Any, where: str, known: set[str] | None, errors: list[str]) -> Exemption | None:
     if not isinstance(entry, dict):
-        errors.append(f"{where}: expected an object with {sorted(_FIELDS)}, got {_json_type(entry)}")
+        errors.append(f"{where}: expected an object with {sorted(_FIELDS)}, got {json_type(entry)}")
         return None
     before = len(errors)
     extra = sorted(set(entry) - set(_FIELDS))
@@ -155,7 +148,7 @@ def parse_exemptions(
     known = set(known_rules) if known_rules is not None else None
     if not isinstance(entries, list):
         raise ExemptionError(
-            f"{source or 'exemptions'}: 'exemptions' must be a list of objects, got {_json_type(entries)}"
+            f"{source or 'exemptions'}: 'exemptions' must be a list of objects, got {json_type(entries)}"
         )
     errors: list[str] = []
     result = []
@@ -174,33 +167,16 @@ def load_exemptions(path: Path = EXEMPTIONS_FILE, known_rules: Iterable[str] | N
     if not path.exists():
         return ()
     name = _display(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ExemptionError(
-            f"{name}: not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start})"
-        ) from None
-    except OSError as err:
-        raise ExemptionError(f"{name}: cannot read it: {err.strerror}") from None
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise ExemptionError(f"{name}: line {err.lineno}, column {err.colno}: not valid JSON: {err.msg}") from None
-    except (ValueError, RecursionError) as err:  # NaN/Infinity, a number too long, nesting too deep
-        raise ExemptionError(f"{name}: not valid JSON: {err}") from None
+    data = read_json(path, name, ExemptionError)
     shape = '{"exemptions": [{"rule": ..., "resource": ..., "justification": ...}, ...]}'
     if not isinstance(data, dict):
-        raise ExemptionError(f"{name}: the top level must be an object {shape}, got {_json_type(data)}")
+        raise ExemptionError(f"{name}: the top level must be an object {shape}, got {json_type(data)}")
     extra = sorted(k for k in data if k != "exemptions" and not k.startswith("_"))
     if extra:
         raise ExemptionError(f"{name}: unknown top-level keys {extra}; expected {shape}")
     if "exemptions" not in data:
         raise ExemptionError(f"{name}: no 'exemptions' list; expected {shape}")
     return parse_exemptions(data["exemptions"], known_rules, source=name)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def find(

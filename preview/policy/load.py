@@ -7,7 +7,6 @@ it and exits 2 (docs/policies.md, "Config", "Exemptions", "Unknown values").
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Any
 import budgetbuddy_policies as bp
 from budgetbuddy_policies.exemptions import EXEMPTIONS_FILE, Exemption
 from budgetbuddy_policies.framework import EXEMPTION_EXPIRED_MARKER, UNKNOWN_MARKER, unknown_mode
+from budgetbuddy_policies.jsonfile import json_type
+from budgetbuddy_policies.jsonfile import read_json as read_json_file
 
 from preview.policy import CONFIG_DIR, ROOT
 
@@ -56,37 +57,10 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def read_json(path: Path) -> Any:
-    """Parse a JSON file strictly (no NaN/Infinity, as the CLI's Go parser); errors say where."""
-    name = display(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise PolicyConfigError(
-            f"{name}: not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start})"
-        ) from None
-    except OSError as err:
-        raise PolicyConfigError(f"{name}: cannot read it: {err.strerror}") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise PolicyConfigError(f"{name}: line {err.lineno}, column {err.colno}: not valid JSON: {err.msg}") from None
-    except (ValueError, RecursionError) as err:
-        raise PolicyConfigError(f"{name}: not valid JSON: {err}") from None
+    """Parse a JSON file strictly (the pack's reader: no NaN/Infinity, as the CLI's Go parser); errors say where."""
+    with pack_errors():
+        return read_json_file(path, display(path))
 
 
 def read_policy_config(path: Path) -> dict[str, Any]:
