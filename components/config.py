@@ -299,11 +299,12 @@ class StackConfig(BaseModel):
     @field_validator("waf_auth_path_prefix")
     @classmethod
     def _waf_path(cls, v: str) -> str:
-        # The rule lower-cases the (URL-decoded, normalised) request path before matching.
-        if not re.match(r"^/[a-z0-9._~!$&'()*+,;=:@%/-]{0,199}$", v):
+        # The rule URL-decodes, normalises and lower-cases the request path before matching, so a
+        # prefix must be written decoded: an escape such as %61 could never match.
+        if not re.match(r"^/[a-z0-9._~!$&'()*+,;=:@/-]{0,199}$", v):
             raise ValueError(
-                "must be a lower-case URL path prefix starting with '/', at most 200 characters, "
-                "such as /auth/ (the rule lower-cases the request path before matching)"
+                "must be a lower-case, decoded URL path prefix starting with '/' (no %-escapes), at most 200 "
+                "characters, such as /auth/ (the rule decodes and lower-cases the request path before matching)"
             )
         return v
 

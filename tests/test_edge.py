@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from functools import cache
 
 import pytest
@@ -56,6 +57,16 @@ def _rules(result: Result) -> dict[str, dict]:
 
 
 # ---- the web ACL and its rules ----------------------------------------------------------------
+
+# The WAFV2 API's EntityDescription pattern (AWS WAFV2 API reference, CreateWebACL Description): CreateWebACL
+# refuses any other description, e.g. one with parentheses.
+WAF_DESCRIPTION = re.compile(r"^[\w+=:#@/\-,\.][\w+=:#@/\-,\.\s]+[\w+=:#@/\-,\.]$")
+
+
+@pytest.mark.parametrize("stack", ["staging", "production"])
+def test_the_acl_description_is_one_the_waf_api_accepts(stack):
+    description = run_stack(stack).inputs(ACL)["description"]
+    assert WAF_DESCRIPTION.match(description) and len(description) <= 256, description
 
 
 def test_regional_acl_allows_by_default_with_metrics_and_samples_everywhere():
@@ -236,6 +247,7 @@ def test_application_dashboard_shows_allowed_against_blocked_by_rule():
         ("wafManagedRuleActions", "count", "must be JSON"),
         ("wafAuthPathPrefix", "/Auth/", "lower-case"),
         ("wafAuthPathPrefix", "auth", "starting with '/'"),
+        ("wafAuthPathPrefix", "/%61uth/", "no %-escapes"),  # the rule matches the decoded path
         ("wafMaxBodyBytes", 8193, "1-8192 bytes"),
         ("wafMaxBodyBytes", 0, "1-8192 bytes"),
     ],

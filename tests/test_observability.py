@@ -210,8 +210,14 @@ def test_failed_backups_alarm_and_event_rule(staging):
 
 
 def test_compute_alarms_are_not_duplicated(production):
-    names = [r["inputs"]["name"] for r in production.of_type(ALARM)]
-    assert not any("5xx" in n or "unhealthy" in n for n in names)
+    # The compute component alarms on target 5XX (error rate) and unhealthy hosts (deployment rollback);
+    # observability must not watch those metrics again (its ALB 5XX alarm watches the ALB's own answers).
+    watched = {r["inputs"].get("metricName") for r in production.of_type(ALARM)} | {
+        q["metric"]["metricName"] for r in production.of_type(ALARM) for q in r["inputs"].get("metricQueries", [])
+        if "metric" in q
+    }  # fmt: skip
+    assert not watched & {"HTTPCode_Target_5XX_Count", "UnHealthyHostCount"}
+    assert "HTTPCode_ELB_5XX_Count" in watched
     assert all(r["inputs"]["alarmActions"] and r["inputs"]["okActions"] for r in production.of_type(ALARM))
 
 

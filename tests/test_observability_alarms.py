@@ -26,6 +26,7 @@ EXPECTED: dict[str, str] = {
     "alb-p95-latency-high": "notBreaching",
     "alb-request-count-anomaly": "notBreaching",
     "alb-5xx-error-rate": "notBreaching",
+    "alb-elb-5xx": "notBreaching",
     # An idle target group (no registered targets) has nothing unhealthy.
     "unhealthy-hosts-blue": "notBreaching",
     "unhealthy-hosts-green": "notBreaching",

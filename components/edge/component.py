@@ -42,7 +42,8 @@ class Edge(Component):
         # protected (its log group, the evidence, is). Autonamed: nothing outside the stack names it.
         self.web_acl = aws.wafv2.WebAcl(
             self.child_name("web-acl"),
-            description=f"BudgetBuddy API ({ctx.naming.environment}): managed rules, per-IP rate limits, body size",
+            # WAF's EntityDescription allows only [\w+=:#@/\-,.] and spaces: no parentheses.
+            description=f"BudgetBuddy API {ctx.naming.environment} - managed rules, per-IP rate limits, body size",
             scope="REGIONAL",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
             rules=web_acl_rules(args),

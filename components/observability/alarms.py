@@ -254,7 +254,23 @@ def application_alarms(
             datapoints_to_alarm=2,
             # ALB publishes RequestCount only when there are requests, so a gap is a quiet period (every
             # night in staging, small hours in production), not an anomaly. Treating it as breaching paged
-            # on every idle night. An unreachable API is the unhealthy-host and 5xx alarms' business.
+            # on every idle night. An unreachable API is alb-elb-5xx's business (the ALB's own 5XX answers).
+            treat_missing_data="notBreaching",
+        ),
+        AlarmSpec(
+            key="alb-elb-5xx",
+            description="The load balancer itself answered 5XX (no healthy target, target unreachable or timing out) "
+            "10 or more times a minute in 3 of 5 minutes: clients cannot reach the service (runbook: Critical, "
+            "service down).",
+            metric=Metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb),
+            comparison="GreaterThanOrEqualToThreshold",
+            threshold=10,
+            period=60,
+            evaluation_periods=5,
+            datapoints_to_alarm=3,
+            # Published only when the ALB answers 5XX itself. A request the ALB could not route to any
+            # target is left out of RequestCount, so the error-rate alarm (target 5XX / requests) never
+            # sees a service whose targets are all gone: this alarm does. No datapoint: no such answers.
             treat_missing_data="notBreaching",
         ),
         AlarmSpec(
