@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Weekly drift check of one stack (docs/ci.md, "Drift check"): `pulumi refresh` takes the real state of the
-# cloud resources into the stack's state, then `pulumi preview --expect-no-changes` fails if the program (with
-# the policy pack) would change anything: someone changed a resource outside Pulumi, or main holds an update
-# that was never deployed. Runs the same on a workstation with the Pulumi CLI and AWS credentials.
+# Weekly drift check of one stack (docs/ci.md, "Drift check"), read-only: `pulumi refresh --preview-only` shows
+# how the real cloud resources differ from the stack's state (Pulumi Cloud counts it as a drift run), then
+# `pulumi preview --refresh --expect-no-changes` fails if the program (with the policy pack) would change anything
+# against that refreshed view: someone changed a resource outside Pulumi, or main holds an update that was never
+# deployed. Neither command writes the state, so a check never rewrites what the last deployment recorded.
+# Runs the same on a workstation with the Pulumi CLI and AWS credentials.
 #
 #   scripts/drift-check.sh STACK
 #
@@ -21,7 +23,7 @@ login_backend
 select_stack "$stack"
 set_policy_args "$stack"
 
-if ! pulumi refresh --yes --non-interactive; then
+if ! pulumi refresh --preview-only --non-interactive; then
   report_error "pulumi refresh of stack '$stack' failed: drift unknown, see the log above" "Drift check $stack"
   summary "⚠️ Drift check of \`$stack\`: \`pulumi refresh\` failed, drift unknown."
   exit "$EXIT_FAILED"
@@ -30,7 +32,7 @@ fi
 log="$(mktemp "${TMPDIR:-/tmp}/drift-check.XXXXXX")"
 trap 'rm -f "$log"' EXIT
 rc=0
-pulumi preview --non-interactive --diff --expect-no-changes "${POLICY_ARGS[@]}" 2>&1 | tee "$log" || rc=$?
+pulumi preview --refresh --non-interactive --diff --expect-no-changes "${POLICY_ARGS[@]}" 2>&1 | tee "$log" || rc=$?
 if ((rc == 0)); then
   summary "✅ Drift check of \`$stack\`: the resources match the program."
   exit 0

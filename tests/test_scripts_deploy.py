@@ -180,12 +180,12 @@ def test_drift_check_refreshes_then_previews_with_the_readmes_flags(checkout: Pa
     proc, calls = run(checkout, "drift-check.sh", "production", GITHUB_STEP_SUMMARY=str(summary), **CLOUD)
     assert proc.returncode == 0, proc.stderr
     assert calls[2:] == [
-        "refresh --yes --non-interactive",
-        "preview --non-interactive --diff --expect-no-changes --policy-pack policies "
+        "refresh --preview-only --non-interactive",  # read-only: a drift check never writes the state
+        "preview --refresh --non-interactive --diff --expect-no-changes --policy-pack policies "
         "--policy-pack-config policies/config/production.json",
     ]
     preview = without_ci_flags(calls[-1])
-    assert [w for w in preview if w not in {"--diff", "--expect-no-changes"}] == readme_pulumi("preview")
+    assert [w for w in preview if w not in {"--refresh", "--diff", "--expect-no-changes"}] == readme_pulumi("preview")
     assert "match the program" in summary.read_text()
 
 
