@@ -187,6 +187,10 @@ def compare_and_show(args: argparse.Namespace, console: Console) -> int:
     base_spec, head_spec = args.compare
     if args.config and Path(head_spec).is_file():
         raise dump.DumpError(f"--config applies when HEAD is a stack to preview; {head_spec} is a dump file")
+    if args.json:
+        inputs = [Path(s) for s in (base_spec, head_spec) if Path(s).is_file()]
+        if any(args.json.resolve() == p.resolve() for p in inputs):
+            raise dump.DumpError(f"--json {args.json}: is an input of --compare; write the comparison to another file")
     comparison = compare.run(base_spec, head_spec, args.config, args.usage_overrides)
     if args.json:
         dump.write(args.json, compare.to_json(comparison))

@@ -293,11 +293,28 @@ def compare(base: dict[str, Any] | None, head: dict[str, Any], base_error: str |
     return result
 
 
+def _with_usage(doc: dict[str, Any], assumptions: list[dict[str, Any]]) -> dict[str, Any]:
+    """``doc`` with its cost estimated again under the given usage overrides (over its stack's own)."""
+    from preview import cost
+
+    usage = cost.for_stack(doc["stack"], *assumptions)
+    return {**doc, "cost": cost.to_json(cost.estimate(doc["resources"], doc["stack"], usage))}
+
+
 def run(base_spec: str, head_spec: str, overrides: list[str] | None = None, assumptions: Any = None) -> Comparison:
-    """Load both sides (BASE first: a malformed base fails in a second, before HEAD's program runs)."""
+    """Load both sides (BASE first: a malformed base fails in a second, before HEAD's program runs).
+
+    ``assumptions`` (usage overrides from --assume/--assumptions) price BOTH sides again, so the cost delta is
+    what the code changed, never the assumption; a dump's stored cost is replaced, and the comparison says so.
+    """
     base, base_error = load_base(base_spec)
     head = load_head(head_spec, list(overrides or []), assumptions)
-    return compare(base, head, base_error)
+    if not any(assumptions or []):
+        return compare(base, head, base_error)
+    result = compare(None if base is None else _with_usage(base, assumptions), _with_usage(head, assumptions),
+                     base_error)  # fmt: skip
+    result.notes.append("usage assumptions from --assume/--assumptions: both sides priced again with them")
+    return result
 
 
 # Output ------------------------------------------------------------------------------------------

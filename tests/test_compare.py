@@ -230,3 +230,22 @@ def test_replace_keys_name_real_inputs_of_the_installed_provider():
         for key in rule.keys:
             assert key.key in inputs, f"{token}: {key.key} is not an input (inputs: {sorted(inputs)})"
     assert {"hashKey", "rangeKey", "name"} <= {k.key for k in compare.REPLACE_KEYS["aws:dynamodb/table:Table"].keys}
+
+
+def test_usage_assumptions_price_both_sides_so_the_delta_is_the_codes(tmp_path: Path):
+    """--assume changes what a month costs, not what the branch changed: both sides are priced with it."""
+    same = write_json(tmp_path / "s.json", dump_of("staging"))
+    code, out, _ = run_cli("--compare", str(same), str(same), "--assume", "natGbProcessed=5000", "--json",
+                           str(tmp_path / "c.json"))  # fmt: skip
+    cost = json.loads((tmp_path / "c.json").read_text())["cost"]
+    assert code == 0 and "priced again" in out
+    plain = dump_of("staging")["cost"]["total"]
+    assert cost["delta"] == 0 and cost["head"] == cost["base"] > plain  # both sides carry the extra NAT data
+
+
+def test_the_comparison_never_overwrites_one_of_its_inputs(tmp_path: Path):
+    head = write_json(tmp_path / "head.json", dump_of("staging"))
+    before = head.read_bytes()
+    code, _, err = run_cli("--compare", "none", str(head), "--json", str(head))
+    assert code == 2 and "is an input of --compare" in err and "Traceback" not in err
+    assert head.read_bytes() == before
