@@ -15,6 +15,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from preview.cost.output import usd
+
 WIDTH = 80
 MAX_LINES = 60
 MAX_COMPONENTS = 15
@@ -28,10 +30,6 @@ def short_type(type_: str) -> str:
     if len(parts) == 3 and "/" in parts[1]:
         return f"{parts[0]}:{parts[1].split('/')[0]}:{parts[2]}"
     return type_
-
-
-def usd(value: float) -> str:
-    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
 def top_level(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:

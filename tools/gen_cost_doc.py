@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from preview import cost  # noqa: E402
 from preview.cost.assumptions import specs  # noqa: E402
-from preview.cost.output import _assumption_value, _price, _usd  # noqa: E402
+from preview.cost.output import _assumption_value, _price, usd  # noqa: E402
 from preview.cost.prices import NOTES, PriceTable, source_of  # noqa: E402
 
 STACKS = ("staging", "production")
@@ -184,12 +184,12 @@ def _totals(reports: dict[str, cost.CostReport]) -> list[str]:
     ]
     for stack, r in reports.items():
         b = r.budget
-        budget = _usd(b.amount) if b and b.amount else "-"
+        budget = usd(b.amount) if b and b.amount else "-"
         pct = f"{r.budget_percent:.1f}% ({r.budget_percent_max:.1f}%)" if r.budget_percent is not None else "-"
-        out.append(f"| {stack} | {_usd(r.total)} | {_usd(r.total_max)} | x{r.load_factor:g} | {budget} | {pct} |")
+        out.append(f"| {stack} | {usd(r.total)} | {usd(r.total_max)} | x{r.load_factor:g} | {budget} | {pct} |")
     for stack, r in reports.items():
         top = sorted(r.items, key=lambda i: (-i.monthly_usd, i.key))[:6]
-        out += ["", f"Largest {stack} items: " + "; ".join(f"{i.item} {_usd(i.monthly_usd)}" for i in top) + "."]
+        out += ["", f"Largest {stack} items: " + "; ".join(f"{i.item} {usd(i.monthly_usd)}" for i in top) + "."]
     return [*out, ""]
 
 

@@ -15,8 +15,9 @@ from preview.cost.prices import NOTES
 DISCLAIMER = "Offline estimate from the recorded program (mocks: nothing deployed); list prices, no discounts or tax."
 
 
-def _usd(v: float) -> str:
-    return f"${v:,.2f}"
+def usd(v: float) -> str:
+    """US dollars with cents, the sign before the symbol (-$1.00): every cost figure the preview prints."""
+    return f"-${-v:,.2f}" if v < 0 else f"${v:,.2f}"
 
 
 def _qty(v: float) -> str:
@@ -33,8 +34,8 @@ def _price(v: float) -> str:
 
 def _monthly(i: LineItem) -> str:
     if i.quantity_max is not None and abs(i.monthly_usd_max - i.monthly_usd) > 0.005:
-        return f"{_usd(i.monthly_usd)} - {_usd(i.monthly_usd_max)}"
-    return _usd(i.monthly_usd)
+        return f"{usd(i.monthly_usd)} - {usd(i.monthly_usd_max)}"
+    return usd(i.monthly_usd)
 
 
 def _quantity(i: LineItem) -> str:
@@ -47,7 +48,7 @@ def _quantity(i: LineItem) -> str:
 def arithmetic(i: LineItem) -> tuple[str, str, str, str]:
     """(quantity, free quantity or "", unit price, monthly) as printed: ``(quantity - free) x price`` rounds to
     the monthly figure, so every line can be checked by hand."""
-    return _qty(i.quantity), _qty(i.free_quantity) if i.free_quantity else "", _price(i.unit_price), _usd(i.monthly_usd)
+    return _qty(i.quantity), _qty(i.free_quantity) if i.free_quantity else "", _price(i.unit_price), usd(i.monthly_usd)
 
 
 def _assumption_value(key: str, value: Any) -> str:
@@ -78,14 +79,14 @@ def _budget_line(report: CostReport) -> str:
     if b.amount is None:
         return f"Budget {b.resource}: limitAmount unknown during preview."
     pct, pct_max = report.budget_percent or 0.0, report.budget_percent_max or 0.0
-    return f"Budget {b.resource}: {_usd(b.amount)}/month; estimate {pct:.1f}% ({pct_max:.1f}% at max capacity)"
+    return f"Budget {b.resource}: {usd(b.amount)}/month; estimate {pct:.1f}% ({pct_max:.1f}% at max capacity)"
 
 
 def totals_lines(report: CostReport) -> list[str]:
     """The headline, each line short enough for an 80-column log: total, range, budget."""
     lines = [
-        f"Total: {_usd(report.total)}/month (fixed {_usd(report.fixed_total)} + usage {_usd(report.usage_total)})",
-        f"At max capacity: {_usd(report.total_max)}/month",
+        f"Total: {usd(report.total)}/month (fixed {usd(report.fixed_total)} + usage {usd(report.usage_total)})",
+        f"At max capacity: {usd(report.total_max)}/month",
     ]
     if report.load_factor != 1.0:
         lines[-1] += f" (tasks and task-driven usage x{report.load_factor:g})"
@@ -115,9 +116,9 @@ def table_lines(report: CostReport, width: int = 80) -> list[str]:
         out.append(cat)
         for i in sorted((i for i in report.items if i.category == cat), key=lambda i: (-i.monthly_usd, i.key)):
             head = _wrap(i.item, left, "  ")
-            right = [_usd(i.monthly_usd)]
+            right = [usd(i.monthly_usd)]
             if i.quantity_max is not None and abs(i.monthly_usd_max - i.monthly_usd) > 0.005:
-                right.append(f"max {_usd(i.monthly_usd_max)}")
+                right.append(f"max {usd(i.monthly_usd_max)}")
             note = i.assumption or "fixed (from the program)"
             body = _wrap(f"{_quantity(i)} {i.unit} x {_price(i.unit_price)}; {note}", left, "      ")
             rows = [*head, *body]
@@ -126,7 +127,7 @@ def table_lines(report: CostReport, width: int = 80) -> list[str]:
                 out.append(f"{line:<{left}} {figure:>{RIGHT}}".rstrip() if figure else line)
             for extra in right[len(rows) :]:
                 out.append(f"{'':<{left}} {extra:>{RIGHT}}")
-        out.append(f"{'  ' + cat + ' subtotal':<{left}} {_usd(by_cat[cat]):>{RIGHT}}")
+        out.append(f"{'  ' + cat + ' subtotal':<{left}} {usd(by_cat[cat]):>{RIGHT}}")
     return [*out, "-" * width]
 
 
@@ -167,8 +168,8 @@ def to_markdown(report: CostReport) -> str:
     out = [
         f"### Monthly cost estimate: `{report.stack}`",
         "",
-        f"**{_usd(report.total)}/month** (fixed {_usd(report.fixed_total)}, usage-based {_usd(report.usage_total)}); "
-        f"{_usd(report.total_max)} at max capacity. {_budget_line(report)}",
+        f"**{usd(report.total)}/month** (fixed {usd(report.fixed_total)}, usage-based {usd(report.usage_total)}); "
+        f"{usd(report.total_max)} at max capacity. {_budget_line(report)}",
         "",
         "Each line: (quantity - free) x unit price = monthly USD.",
         "",
@@ -195,7 +196,7 @@ def to_markdown(report: CostReport) -> str:
             + " |"
         )
     out += ["", "| category | monthly USD |", "|---|--:|"]
-    out += [f"| {c} | {_usd(v)} |" for c, v in report.by_category().items()]
+    out += [f"| {c} | {usd(v)} |" for c, v in report.by_category().items()]
     if report.comparisons or report.warnings:
         out.append("")
         out += [f"- note: {c}" for c in report.comparisons]
