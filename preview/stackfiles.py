@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from components.config import CONFIG_KEYS, NAMESPACE, nearest, region_of, secret_stand_in
+from components.config import NAMESPACE, nearest, region_of, secret_stand_in
 
 # Top-level sections Pulumi's own files allow (pulumi sdk/go/common/workspace/project.go: Project and
 # ProjectStack). A self-managed backend with a KMS secrets provider writes secretsprovider/encryptedkey.
@@ -326,9 +326,3 @@ def _secure(node: Node, name: str, where: str) -> bool:
         _text(entries[0][2], name, f"{where}: `secure`", "the ciphertext `pulumi config set --secret` wrote")
         return True
     return _has_secure(_structured(node, name, where))
-
-
-# A secure value of any key gets a stand-in valid for that key (components/config.py secret_stand_in).
-SECRET_STAND_INS: dict[str, str] = {
-    f"{NAMESPACE}:{key}": secret_stand_in(f"{NAMESPACE}:{key}", "stack") for key in CONFIG_KEYS
-}

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from components.config import secret_stand_in
 from preview.recorder import SECRET_SIG, ProgramError, run_program
-from preview.stackfiles import SECRET_STAND_INS, StackFileError, load_stack
+from preview.stackfiles import StackFileError, load_stack
 from tests.harness import ROOT
 from tests.preview_runs import cached_run
 
@@ -44,7 +45,7 @@ def test_secure_values_stay_secret(tmp_path: Path):
     (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  budgetbuddy:pagerDutyEndpoint:\n    secure: v1:abc\n")
     s = load_stack(tmp_path, "dev")
     assert s.secret_keys == ["budgetbuddy:pagerDutyEndpoint"]
-    assert s.config["budgetbuddy:pagerDutyEndpoint"] == SECRET_STAND_INS["budgetbuddy:pagerDutyEndpoint"]
+    assert s.config["budgetbuddy:pagerDutyEndpoint"] == secret_stand_in("budgetbuddy:pagerDutyEndpoint", "dev")
 
 
 def test_bad_config_registers_nothing():
