@@ -2,7 +2,8 @@
 
 import pulumi
 
-from components.config import ConfigError, load_stack_config
+from components.config.load import load_stack_config
+from components.config.problems import ConfigError
 from components.stack import build
 
 try:

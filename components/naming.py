@@ -1,4 +1,4 @@
-"""Physical names and tags.
+"""Physical names, metric namespaces and tags.
 
 Production uses the runbook's names exactly so its commands work as written; other stacks insert
 the environment so both stacks can share one AWS account.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.config import StackConfig
+from components.identity import IdentitySettings
 
 TAG_KEYS: tuple[str, ...] = ("Environment", "Service", "Team")
 
@@ -21,7 +21,7 @@ class Naming:
     production: bool
 
     @classmethod
-    def from_config(cls, cfg: StackConfig) -> Naming:
+    def from_config(cls, cfg: IdentitySettings) -> Naming:
         return cls(cfg.environment, cfg.service, cfg.team, cfg.is_production)
 
     @property
@@ -57,6 +57,17 @@ class Naming:
     def resource(self, suffix: str) -> str:
         """A physical name for things the runbook does not name (dashboards, budgets, ...)."""
         return f"{self.prefix}-{suffix}"
+
+    @property
+    def error_namespace(self) -> str:
+        """Metric namespace of the application's ERROR log lines: ``BudgetBuddy`` in production (the
+        runbook's query); per environment elsewhere."""
+        return "BudgetBuddy" if self.production else f"BudgetBuddy/{self.environment}"
+
+    @property
+    def cis_namespace(self) -> str:
+        """``CISBenchmark`` in production; per environment elsewhere so two stacks in one account never mix."""
+        return "CISBenchmark" if self.production else f"CISBenchmark/{self.environment}"
 
     @property
     def tags(self) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Wire the components of one stack together; returns the stack outputs (docs/outputs.md).
 
-Data flows one way: StackConfig -> components (each takes its typed args and the outputs of
-the ones before it) -> stack outputs. Each section below is one component.
+Data flows one way: StackConfig -> components (each takes ``cfg`` as its own settings type, and
+the outputs of the ones before it as its inputs) -> stack outputs. Each section below is one component.
 """
 
 from __future__ import annotations
@@ -12,21 +12,17 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import StackContext
-from components.compute import ComputeArgs, ComputeInputs, ComputeService
-from components.config import StackConfig
-from components.data import DataArgs, DataTables
-from components.edge import Edge, EdgeArgs, EdgeInputs
+from components.compute import ComputeInputs, ComputeService
+from components.config.schema import StackConfig
+from components.data import DataInputs, DataTables
+from components.edge import Edge, EdgeInputs
 from components.naming import Naming
-from components.network import Network, NetworkArgs
-from components.observability import (
-    Alerting,
-    AlertingArgs,
-    Observability,
-    ObservabilityArgs,
-    ObservabilityInputs,
-)
-from components.pipeline import Pipeline, PipelineArgs, PipelineInputs
-from components.security import Security, SecurityArgs
+from components.network import Network
+from components.network.contract import NetworkInputs
+from components.observability import Alerting, AlertingInputs, Observability, ObservabilityInputs
+from components.pipeline import Pipeline, PipelineInputs
+from components.security import Security
+from components.security.contract import SecurityInputs
 
 
 def build(cfg: StackConfig) -> dict[str, Any]:
@@ -38,21 +34,21 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     outputs: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
 
     # --- security: KMS keys, log bucket, CloudTrail, GuardDuty, Security Hub --------------
-    security = Security("security", SecurityArgs.from_config(cfg), ctx)
+    security = Security("security", cfg, SecurityInputs(), ctx)
     outputs.update(security.stack_outputs())
     # --- network: awsx VPC, flow logs, endpoints -----------------------------------------
-    network = Network("network", NetworkArgs.from_config(cfg), ctx, flow_log_key_arn=security.keys.logs.arn)
+    network = Network("network", cfg, NetworkInputs(flow_log_key_arn=security.keys.logs.arn), ctx)
     outputs.update(network.stack_outputs())
     # --- data: DynamoDB tables, AWS Backup -----------------------------------------------
-    data = DataTables("data", DataArgs.from_config(cfg), ctx, kms_key_arn=security.keys.data.arn)
+    data = DataTables("data", cfg, DataInputs(kms_key_arn=security.keys.data.arn), ctx)
     outputs.update(data.stack_outputs())
     # --- alerting: SNS alarm topic, email and PagerDuty subscriptions --------------------
-    alerting = Alerting("alerting", AlertingArgs.from_config(cfg), ctx, messaging_key_arn=security.keys.messaging.arn)
+    alerting = Alerting("alerting", cfg, AlertingInputs(messaging_key_arn=security.keys.messaging.arn), ctx)
     outputs.update(alerting.stack_outputs())
     # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
     compute = ComputeService(
         "compute",
-        ComputeArgs.from_config(cfg),
+        cfg,
         ComputeInputs(
             vpc_id=network.vpc_id,
             public_subnet_ids=network.public_subnet_ids,
@@ -75,7 +71,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # --- edge: WAF web ACL on the ALB, its request log -----------------------------------
     edge = Edge(
         "edge",
-        EdgeArgs.from_config(cfg),
+        cfg,
         EdgeInputs(alb_arn=compute.alb.arn, logs_key_arn=security.keys.logs.arn),
         ctx,
     )
@@ -83,7 +79,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # --- observability: alarms, dashboards, log archive, budget --------------------------
     observability = Observability(
         "observability",
-        ObservabilityArgs.from_config(cfg),
+        cfg,
         ObservabilityInputs(
             topic_arn=alerting.topic.arn,
             cluster_name=compute.cluster.name,
@@ -98,10 +94,6 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             log_bucket_name=security.log_bucket.name,
             backup_vault_name=data.vault.name,
             deployment_alarm_arns=[a.arn for a in compute.deployment_alarms],  # shown, not duplicated
-            min_capacity=cfg.min_capacity,
-            max_capacity=cfg.max_capacity,
-            guardduty_enabled=cfg.enable_guardduty,
-            securityhub_enabled=cfg.enable_security_hub,
             web_acl_name=edge.web_acl.name,
             waf_rule_names=edge.rule_metric_names,
         ),
@@ -111,7 +103,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # --- pipeline: CodePipeline, CodeBuild -----------------------------------------------
     pipeline = Pipeline(
         "pipeline",
-        PipelineArgs.from_config(cfg),
+        cfg,
         PipelineInputs(
             repository_url=compute.repository.repository_url,
             repository_arn=compute.repository.arn,
@@ -122,7 +114,6 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             service_arn=compute.service.id,  # an ECS service's id is its ARN
             task_role_arn=compute.task_role.arn,
             execution_role_arn=compute.execution_role.arn,
-            container_name=ctx.naming.container,
             # Read from the task definition itself: the build must produce this architecture.
             task_cpu_architecture=compute.task_definition.runtime_platform.apply(
                 lambda p: p.cpu_architecture if p is not None else None

@@ -16,7 +16,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from components.config import NAMESPACE, nearest, region_of, secret_stand_in
+from components.config.engine import NAMESPACE, region_of
+from components.config.problems import nearest
+from preview.stand_ins import secret_stand_in
 
 # Top-level sections Pulumi's own files allow (pulumi sdk/go/common/workspace/project.go: Project and
 # ProjectStack). A self-managed backend with a KMS secrets provider writes secretsprovider/encryptedkey.

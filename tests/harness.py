@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.config import StackConfig, parse_stack_config
+from components.config.load import parse_stack_config
+from components.config.schema import StackConfig
 from components.naming import Naming
 from preview.recorder import Recording, run_callable, run_program
 from preview.stackfiles import load_stack

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from components.compute import ComputeArgs
-from components.config import ConfigError, parse_stack_config
+from components.compute import ComputeSettings
+from components.config.load import parse_stack_config
+from components.config.problems import ConfigError
 from tests.harness import CERT
 
 BASE = {"certificateArn": CERT}
@@ -84,26 +85,25 @@ def test_every_problem_is_reported_at_once():
     }
 
 
-def test_defaults_map_to_args():
-    args = ComputeArgs.from_config(parse_stack_config("production", BASE))
-    assert (args.healthy_threshold, args.unhealthy_threshold, args.health_check_interval_seconds) == (3, 3, 30)
-    assert args.deletion_protection is True and args.idle_timeout_seconds == 60
-    assert ComputeArgs.from_config(parse_stack_config("staging", BASE)).deletion_protection is False
+def test_defaults_are_the_runbook_values():
+    s = parse_stack_config("production", BASE)
+    assert (s.health_check_healthy_threshold, s.health_check_unhealthy_threshold) == (3, 3)
+    assert (s.health_check_interval_seconds, s.idle_timeout_seconds) == (30, 60)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"task_cpu": 256, "task_memory": 4096}, "task_memory=4096"),
-        ({"min_capacity": 5, "max_capacity": 2}, "min_capacity=5"),
-        ({"deployment_strategy": "CANARY", "canary_percent": 100.0}, "canary_percent=100.0"),
-        ({"certificate_arn": None}, "certificate source"),
-        ({"domain_name": "a.example.com", "hosted_zone_id": "Z1"}, "certificate source"),
+        ({"task_cpu": 256, "task_memory": 4096}, "taskMemory=4096: with taskCpu 256"),
+        ({"min_capacity": 5, "max_capacity": 2}, "minCapacity=5: must not exceed maxCapacity"),
+        ({"deployment_strategy": "CANARY", "canary_percent": 100.0}, "canaryPercent=100.0: must be below 100"),
+        ({"certificate_arn": None}, "the HTTPS listener needs a certificate"),
+        ({"domain_name": "a.example.com", "hosted_zone_id": "Z1"}, "not both"),
         ({"container_user": "0:0"}, "container_user"),
         ({"test_listener_port": 443}, "test_listener_port=443"),
-        ({"on_demand_weight": 0, "spot_weight": 0}, "both be 0"),
+        ({"capacity_on_demand_weight": 0, "capacity_spot_weight": 0}, "both be 0"),
     ],
 )
-def test_args_reject_impossible_combinations(kwargs, message):
+def test_settings_reject_impossible_combinations(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        ComputeArgs(**{"certificate_arn": CERT, **kwargs})
+        ComputeSettings(**{"certificate_arn": CERT, **kwargs})

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 
 from components.base import StackContext
-from components.compute import ComputeArgs, ComputeInputs, ComputeService
+from components.compute import ComputeInputs, ComputeService
 from tests.harness import Result, config_for, run_component
 
 ACCOUNT = "123456789012"
@@ -51,7 +51,7 @@ def run_compute(stack: str = "staging", **config: Any) -> Result:
     """The component alone, exporting its stack outputs, with ``config`` keys over the stack's needs."""
 
     def body(cfg, naming) -> None:
-        svc = ComputeService("compute", ComputeArgs.from_config(cfg), INPUTS, StackContext(naming, ACCOUNT, cfg.region))
+        svc = ComputeService("compute", cfg, INPUTS, StackContext(naming, ACCOUNT, cfg.region))
         for key, value in svc.stack_outputs().items():
             pulumi.export(key, value)
 

@@ -8,8 +8,8 @@ import pulumi
 import pytest
 
 from components.base import StackContext
-from components.config import ConfigError
-from components.data import DataArgs, DataTables
+from components.config.problems import ConfigError
+from components.data import DataInputs, DataSettings, DataTables
 from preview.policy_runner import evaluate
 from tests.harness import Result, config_for, run_component
 
@@ -33,7 +33,7 @@ def _run(stack: str = "staging", **keys: object) -> tuple[Result, dict[str, Data
 
     def body(cfg, naming):
         ctx = StackContext(naming, "123456789012", cfg.region)
-        built["data"] = DataTables("data", DataArgs.from_config(cfg), ctx, KEY)
+        built["data"] = DataTables("data", cfg, DataInputs(kms_key_arn=KEY), ctx)
 
     return run_component(body, config_for(stack, **keys)), built
 
@@ -127,7 +127,7 @@ def test_index_arns_are_table_arn_slash_index_slash_name():
     seen: list[str] = []
 
     def body(cfg, naming):
-        d = DataTables("data", DataArgs.from_config(cfg), StackContext(naming, "123456789012", cfg.region), KEY)
+        d = DataTables("data", cfg, DataInputs(kms_key_arn=KEY), StackContext(naming, "123456789012", cfg.region))
         for arn in d.index_arns:
             arn.apply(seen.append)
 
@@ -146,7 +146,7 @@ def test_stack_outputs_are_camel_case_and_complete():
     got: dict[str, object] = {}
 
     def body(cfg, naming):
-        d = DataTables("data", DataArgs.from_config(cfg), StackContext(naming, "123456789012", cfg.region), KEY)
+        d = DataTables("data", cfg, DataInputs(kms_key_arn=KEY), StackContext(naming, "123456789012", cfg.region))
         for k, v in d.stack_outputs().items():
             pulumi.Output.from_input(v).apply(lambda x, k=k: got.__setitem__(k, x))
 
@@ -307,19 +307,19 @@ def test_bad_tables_are_clear_config_errors_naming_the_key(tables, message):
         config_for("staging", tables=json.dumps(tables))
 
 
-def test_data_args_reject_impossible_values_naming_the_setting():
-    with pytest.raises(ValueError, match="pitr_recovery_days=36"):
-        DataArgs(pitr_recovery_days=36)
+def test_data_settings_reject_impossible_values_naming_the_setting():
+    with pytest.raises(ValueError, match=r"pitr_recovery_days\n  Input should be less than or equal to 35"):
+        DataSettings(pitr_recovery_days=36)
     with pytest.raises(ValueError, match=r"backup_completion_window_minutes=90: .*\(120\)"):
-        DataArgs(backup_completion_window_minutes=90)
-    with pytest.raises(ValueError, match="backup_start_window_minutes=30"):
-        DataArgs(backup_start_window_minutes=30, backup_completion_window_minutes=120)
+        DataSettings(backup_completion_window_minutes=90)
+    with pytest.raises(ValueError, match="backup_start_window_minutes"):
+        DataSettings(backup_start_window_minutes=30, backup_completion_window_minutes=120)
     cfg = config_for("staging")
     bad = tuple(t.model_copy(update={"stream_view_type": "NEW_IMAGE"}) for t in cfg.tables)
-    with pytest.raises(ValueError, match=r"tables\[Transactions\].streamViewType=NEW_IMAGE"):
-        DataArgs(tables=bad, dr_region="us-west-2")
+    with pytest.raises(ValueError, match=r"budgetbuddy:tables='Transactions.streamViewType=NEW_IMAGE'"):
+        DataSettings(tables=bad, dr_region="us-west-2")
     with pytest.raises(ValueError, match="distinct names"):
-        DataArgs(tables=(cfg.tables[0], cfg.tables[0]))
+        DataSettings(tables=(cfg.tables[0], cfg.tables[0]))
 
 
 # --- policy pack -----------------------------------------------------------------------------

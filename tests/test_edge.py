@@ -10,8 +10,8 @@ from functools import cache
 import pytest
 
 from components.base import StackContext
-from components.config import ConfigError
-from components.edge import Edge, EdgeArgs, EdgeInputs
+from components.config.problems import ConfigError
+from components.edge import Edge, EdgeInputs, EdgeSettings
 from components.edge.rules import MANAGED
 from components.kms import KeyPolicyContext, key_policy
 from tests.harness import Result, config_for, run_component, run_stack
@@ -39,7 +39,7 @@ def _edge(stack: str = "staging", **keys: object) -> Result:
     def body(cfg, naming):
         Edge(
             "edge",
-            EdgeArgs.from_config(cfg),
+            cfg,
             EdgeInputs(alb_arn=ALB, logs_key_arn=KEY),
             StackContext(naming, "123456789012", cfg.region),
         )
@@ -266,22 +266,20 @@ def test_lowering_the_general_limit_below_the_auth_default_is_refused():
 
 def test_waf_limits_at_the_bounds_are_accepted():
     cfg = config_for("staging", wafRateLimit=2_000_000_000, wafAuthRateLimit=10, wafMaxBodyBytes=1)
-    args = EdgeArgs.from_config(cfg)
-    assert (args.rate_limit, args.auth_rate_limit, args.max_body_bytes) == (2_000_000_000, 10, 1)
-    assert args.log_retention_days == cfg.audit_log_retention_days
+    assert (cfg.waf_rate_limit, cfg.waf_auth_rate_limit, cfg.waf_max_body_bytes) == (2_000_000_000, 10, 1)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"rate_limit": 5}, "rate_limit=5"),
-        ({"auth_rate_limit": 3000}, "must not exceed rate_limit"),
-        ({"managed_rule_actions": {"Nope": "count"}}, "unknown group"),
-        ({"managed_rule_actions": {"CommonRuleSet": "allow"}}, "must be count or block"),
-        ({"max_body_bytes": 9000}, "max_body_bytes=9000"),
-        ({"log_retention_days": 42}, "log_retention_days=42"),
+        ({"wafRateLimit": 5}, "wafRateLimit\n.*must be 10-2,000,000,000"),
+        ({"wafAuthRateLimit": 3000}, "must not exceed wafRateLimit"),
+        ({"wafManagedRuleActions": {"Nope": "count"}}, "unknown managed rule group"),
+        ({"wafManagedRuleActions": {"CommonRuleSet": "allow"}}, "must be count or block"),
+        ({"wafMaxBodyBytes": 9000}, "wafMaxBodyBytes\n.*must be 1-8192 bytes"),
+        ({"auditLogRetentionDays": 42}, "auditLogRetentionDays\n.*retention periods"),
     ],
 )
 def test_args_refuse_impossible_values(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        EdgeArgs(**kwargs)
+        EdgeSettings(**kwargs)

@@ -13,7 +13,9 @@ from functools import cache
 
 import pytest
 
-from components.config import CONFIG_KEYS, ConfigError, parse_stack_config
+from components.config.load import parse_stack_config
+from components.config.problems import ConfigError
+from components.config.schema import CONFIG_KEYS
 from preview import policy_runner
 from tests.harness import CERT, ROOT, Result, run_stack
 

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from components.base import StackContext
-from components.network import Network, NetworkArgs
+from components.network import Network, NetworkSettings
+from components.network.contract import NetworkInputs
 from preview import policy_runner
 from tests.harness import config_for, run_component
 
@@ -27,7 +28,7 @@ def _run(stack: str, **values):
 
     def body(cfg, naming):
         holder["network"] = Network(
-            "network", NetworkArgs.from_config(cfg), StackContext(naming, ACCT, cfg.region), KEY
+            "network", cfg, NetworkInputs(flow_log_key_arn=KEY), StackContext(naming, ACCT, cfg.region)
         )
 
     return run_component(body, config_for(stack, **{**STACK_VALUES[stack], **values})), holder
@@ -159,13 +160,13 @@ def test_policy_pack_flags_one_nat_per_az_in_staging():
     assert "aws-ec2-natgateway-configure-limit" in {v.rule for v in report.violations}
 
 
-def test_args_validation():
-    with pytest.raises(ValueError, match="nat_strategy='None'"):
-        NetworkArgs(nat_strategy="None")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="az_count=1"):
-        NetworkArgs(az_count=1)
-    args = NetworkArgs.from_config(config_for("production", auditLogRetentionDays=731))
-    assert args.flow_log_retention_days == 731 and args.nat_strategy == "OnePerAz"
+def test_settings_validation():
+    with pytest.raises(ValueError, match="natStrategy"):
+        NetworkSettings(natStrategy="None")
+    with pytest.raises(ValueError, match="azCount"):
+        NetworkSettings(azCount=1)
+    settings = config_for("production", auditLogRetentionDays=731)
+    assert settings.audit_log_retention_days == 731 and settings.nat_strategy == "OnePerAz"
 
 
 @pytest.mark.parametrize(("stack", "count"), [("production", 3), ("staging", 1)])

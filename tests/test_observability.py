@@ -8,13 +8,15 @@ import re
 import pytest
 
 from components.base import StackContext
-from components.config import ConfigError, parse_stack_config
+from components.config.load import parse_stack_config
+from components.config.problems import ConfigError
 from components.observability import (
     Alerting,
-    AlertingArgs,
+    AlertingInputs,
+    AlertingSettings,
     Observability,
-    ObservabilityArgs,
     ObservabilityInputs,
+    ObservabilitySettings,
 )
 from components.observability.dashboards import referenced_strings
 from components.observability.security_alarms import CIS_CHECKS
@@ -37,14 +39,15 @@ DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
 
 def _run(stack: str = "staging", guardduty: bool = False, securityhub: bool = False, **keys):
-    cfg = config_for(stack, **keys)
+    detectors = {"enableGuardDuty": guardduty, "enableSecurityHub": securityhub}
+    cfg = config_for(stack, **detectors, **keys)
 
     def body(cfg, naming):
         ctx = StackContext(naming, "123456789012", cfg.region)
-        alerting = Alerting("alerting", AlertingArgs.from_config(cfg), ctx, KEY)
+        alerting = Alerting("alerting", cfg, AlertingInputs(messaging_key_arn=KEY), ctx)
         Observability(
             "observability",
-            ObservabilityArgs.from_config(cfg),
+            cfg,
             ObservabilityInputs(
                 topic_arn=alerting.topic.arn,
                 cluster_name=naming.cluster,
@@ -59,10 +62,6 @@ def _run(stack: str = "staging", guardduty: bool = False, securityhub: bool = Fa
                 log_bucket_name="budgetbuddy-logs",
                 backup_vault_name=VAULT,
                 deployment_alarm_arns=DEPLOY_ALARMS,
-                min_capacity=cfg.min_capacity,
-                max_capacity=cfg.max_capacity,
-                guardduty_enabled=guardduty,
-                securityhub_enabled=securityhub,
             ),
             ctx,
         )
@@ -463,10 +462,10 @@ def test_stack_outputs():
 
     def body(cfg, naming):
         ctx = StackContext(naming, "123456789012", cfg.region)
-        alerting = Alerting("alerting", AlertingArgs.from_config(cfg), ctx, KEY)
+        alerting = Alerting("alerting", cfg, AlertingInputs(messaging_key_arn=KEY), ctx)
         obs = Observability(
             "observability",
-            ObservabilityArgs.from_config(cfg),
+            cfg,
             ObservabilityInputs(
                 topic_arn=alerting.topic.arn,
                 cluster_name=naming.cluster,
@@ -519,8 +518,8 @@ def test_bad_values_are_clear_errors_naming_the_key(key, value, message):
 
 def test_args_reject_impossible_values():
     with pytest.raises(ValueError, match="monthlyBudgetUsd"):
-        ObservabilityArgs("staging", False, "ops@budgetbuddy.com", 0, 14, 365)
-    with pytest.raises(ValueError, match="email"):
-        AlertingArgs(email="nobody")
+        ObservabilitySettings(monthlyBudgetUsd=0)
+    with pytest.raises(ValueError, match="must be an email address"):
+        AlertingSettings(alertEmail="nobody@")
     with pytest.raises(ValueError, match="https"):
-        AlertingArgs(email="ops@budgetbuddy.com", pagerduty_endpoint="http://example.com/x")
+        AlertingSettings(pagerduty_endpoint="http://example.com/x")

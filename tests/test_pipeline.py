@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from components.pipeline import PipelineArgs
-from components.pipeline.args import BUILDSPEC_PATH
 from components.pipeline.notifications import PIPELINE_EVENTS
+from components.pipeline.settings import BUILDSPEC_PATH
 from tests.harness import config_for
 from tests.test_pipeline_helpers import (
     CONNECTION_TYPE,
@@ -205,7 +204,7 @@ def test_every_taggable_resource_carries_the_standard_tags():
             assert res["inputs"]["tags"] == {"Environment": "staging", "Service": "budgetbuddy", "Team": "platform"}
 
 
-def test_from_config_maps_every_pipeline_key():
+def test_every_pipeline_key_reaches_the_settings():
     cfg = config_for(
         "staging",
         githubRepository="acme/api",
@@ -216,8 +215,8 @@ def test_from_config_maps_every_pipeline_key():
         logRetentionDays=60,
         buildComputeType="BUILD_GENERAL1_MEDIUM",
     )
-    a = PipelineArgs.from_config(cfg)
-    assert (a.repository, a.branch, a.connection_arn, a.require_manual_approval) == (
+    a = cfg
+    assert (a.github_repository, a.github_branch, a.codestar_connection_arn, a.require_manual_approval) == (
         "acme/api",
         "release/1.2",
         EXISTING,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import ConfigError, parse_stack_config
-from components.pipeline import PipelineArgs
+from components.config.load import parse_stack_config
+from components.config.problems import ConfigError
+from components.pipeline import PipelineSettings
 from preview.stackfiles import load_stack
 from tests.harness import CERT, ROOT, config_for
 
@@ -53,11 +54,11 @@ def test_an_empty_or_invalid_connection_arn_names_the_key_and_what_is_allowed(ar
     ],
 )
 def test_connection_arns_of_both_service_prefixes_are_accepted(arn):
-    assert PipelineArgs.from_config(config_for("staging", codestarConnectionArn=arn)).connection_arn == arn
+    assert config_for("staging", codestarConnectionArn=arn).codestar_connection_arn == arn
 
 
 def test_no_connection_arn_means_the_stack_creates_one():
-    assert PipelineArgs.from_config(config_for("staging")).connection_arn is None
+    assert config_for("staging").codestar_connection_arn is None
 
 
 def test_build_compute_type_is_limited_to_arm_sizes():
@@ -70,14 +71,14 @@ def test_invalid_repository_names_the_key():
     assert "budgetbuddy:githubRepository='no-owner'" in _error(githubRepository="no-owner")
 
 
-def _stack_args(stack: str) -> PipelineArgs:
+def _stack_args(stack: str) -> PipelineSettings:
     s = load_stack(ROOT, stack)
     values = {k.split(":", 1)[1]: v for k, v in s.config.items() if k.startswith("budgetbuddy:")}
-    return PipelineArgs.from_config(parse_stack_config(stack, values, region=s.region))
+    return parse_stack_config(stack, values, region=s.region)
 
 
 def test_stack_files_approve_production_deploys_and_not_staging():
     production, staging = _stack_args("production"), _stack_args("staging")
     assert production.require_manual_approval is True
     assert staging.require_manual_approval is False
-    assert (production.branch, staging.branch) == ("main", "develop")
+    assert (production.github_branch, staging.github_branch) == ("main", "develop")

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 
 from components.base import StackContext
-from components.config import StackConfig
-from components.pipeline import Pipeline, PipelineArgs, PipelineInputs
+from components.config.schema import StackConfig
+from components.pipeline import Pipeline, PipelineInputs, PipelineSettings
 from tests.harness import Result, config_for, run_component
 
 ACCOUNT = "123456789012"
@@ -38,7 +38,6 @@ INPUTS = PipelineInputs(
     service_arn=arn("ecs", "service/budgetbuddy-staging-cluster/budgetbuddy-staging-backend"),
     task_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backend-task",
     execution_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backend-execution",
-    container_name="backend",
     task_cpu_architecture="ARM64",
     alarm_topic_arn=arn("sns", "budgetbuddy-staging-alarms"),
     storage_key_arn=arn("kms", "key/11111111-1111-1111-1111-111111111111"),
@@ -51,7 +50,7 @@ INPUTS = PipelineInputs(
 def run_pipeline(
     cfg: StackConfig | None = None,
     inputs: PipelineInputs = INPUTS,
-    args: PipelineArgs | None = None,
+    settings: PipelineSettings | None = None,
     name: str = "pipeline",
 ) -> tuple[Result, dict[str, Any]]:
     """Register only the pipeline; returns the recording and the component's attributes."""
@@ -59,9 +58,7 @@ def run_pipeline(
     held: dict[str, Any] = {}
 
     def body(cfg: StackConfig, naming: Any) -> None:
-        held["component"] = Pipeline(
-            name, args or PipelineArgs.from_config(cfg), inputs, StackContext(naming, ACCOUNT, cfg.region)
-        )
+        held["component"] = Pipeline(name, settings or cfg, inputs, StackContext(naming, ACCOUNT, cfg.region))
         for key, value in held["component"].stack_outputs().items():
             pulumi.export(key, value)
 

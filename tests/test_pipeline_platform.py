@@ -11,9 +11,9 @@ import pulumi
 import pytest
 import yaml
 
-from components.pipeline import PLATFORMS, BuildspecError, PipelineArgs
-from components.pipeline.args import BUILDSPEC_PATH
+from components.pipeline import PLATFORMS, BuildspecError, PipelineSettings
 from components.pipeline.build import load_buildspec
+from components.pipeline.settings import BUILDSPEC_PATH
 from preview.recorder import ProgramError
 from tests.harness import config_for
 from tests.test_pipeline_helpers import INPUTS, PROJECT_TYPE, run_pipeline, with_inputs
@@ -29,7 +29,7 @@ def _commands(phase: str) -> list[str]:
 
 
 def test_default_build_matches_the_arm64_task_definition():
-    a = PipelineArgs(repository="acme/api", branch="main")
+    a = PipelineSettings(githubRepository="acme/api", githubBranch="main")
     assert PLATFORMS["ARM64"] == (a.build_platform, a.build_environment_type, a.build_image)
     assert (a.build_platform, a.build_environment_type) == ("linux/arm64", "ARM_CONTAINER")
     assert "aarch64" in a.build_image
@@ -61,16 +61,16 @@ def test_an_architecture_known_only_later_is_still_checked():
 
 def test_an_x86_build_is_refused_while_the_repository_buildspec_builds_arm64():
     x86 = PLATFORMS["X86_64"]
-    args = PipelineArgs(
-        repository="acme/api",
-        branch="main",
+    settings = PipelineSettings(
+        githubRepository="acme/api",
+        githubBranch="main",
         build_platform=x86.docker,
         build_environment_type=x86.environment_type,
         build_image=x86.image,
     )
     # The repository's buildspec builds linux/arm64: the component refuses to pair it with amd64.
     with pytest.raises(ProgramError, match="--platform linux/amd64"):
-        run_pipeline(args=args, inputs=with_inputs(task_cpu_architecture="X86_64"))
+        run_pipeline(settings=settings, inputs=with_inputs(task_cpu_architecture="X86_64"))
 
 
 @pytest.mark.parametrize(
@@ -79,17 +79,17 @@ def test_an_x86_build_is_refused_while_the_repository_buildspec_builds_arm64():
         ({"build_platform": "linux/amd64"}, "cannot build linux/amd64 natively; use LINUX_CONTAINER"),
         ({"build_environment_type": "LINUX_CONTAINER"}, "cannot build linux/arm64 natively; use ARM_CONTAINER"),
         ({"build_platform": "linux/riscv64"}, "build_platform='linux/riscv64' must be one of"),
-        ({"build_compute_type": "BUILD_GENERAL2_HUGE"}, "not offered for ARM_CONTAINER"),
-        ({"log_retention_days": 10}, "log_retention_days=10"),
-        ({"artifact_expiration_days": 0}, "artifact_expiration_days=0"),
-        ({"branch": " "}, "branch must not be empty"),
-        ({"repository": "no-owner"}, "must be owner/repo"),
+        ({"build_compute_type": "BUILD_GENERAL2_HUGE"}, "Input should be 'BUILD_GENERAL1_SMALL'"),
+        ({"logRetentionDays": 10}, "logRetentionDays\n.*retention periods"),
+        ({"artifactExpirationDays": 0}, "artifactExpirationDays\n.*greater than or equal to 1"),
+        ({"githubBranch": " "}, "githubBranch\n.*must be the name of the branch"),
+        ({"githubRepository": "no-owner"}, "githubRepository\n.*should match pattern"),
         ({"buildspec_path": Path("/nonexistent/buildspec.yml")}, "does not exist"),
     ],
 )
-def test_impossible_args_are_refused_with_the_setting_and_value(changes, match):
+def test_impossible_settings_are_refused_with_the_setting_and_value(changes, match):
     with pytest.raises(ValueError, match=match):
-        PipelineArgs(repository=changes.pop("repository", "acme/api"), branch=changes.pop("branch", "main"), **changes)
+        PipelineSettings(**{"githubRepository": "acme/api", "githubBranch": "main", **changes})
 
 
 # --- the buildspec ---------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_imagedefinitions_json_names_the_backend_container_and_the_commit_image(
     sha = "0123456789abcdef0123456789abcdef01234567"
     env = {
         "PATH": "/usr/bin:/bin",
-        "CONTAINER_NAME": INPUTS.container_name,
+        "CONTAINER_NAME": "backend",
         "REPOSITORY_URI": str(INPUTS.repository_url),
         "IMAGE_TAG": sha,
     }
@@ -147,8 +147,8 @@ def test_load_buildspec_refuses_a_buildspec_without_the_platform_or_the_artifact
 def test_the_project_embeds_the_buildspec_read_at_program_time(tmp_path):
     custom = tmp_path / "buildspec.yml"
     custom.write_text(BUILDSPEC_PATH.read_text() + "# edited\n")
-    args = PipelineArgs(repository="acme/api", branch="main", buildspec_path=custom)
-    r, _ = run_pipeline(config_for("staging"), args=args)
+    settings = PipelineSettings(githubRepository="acme/api", githubBranch="main", buildspec_path=custom)
+    r, _ = run_pipeline(config_for("staging"), settings=settings)
     assert r.inputs(PROJECT_TYPE)["source"]["buildspec"].endswith("# edited\n")
 
 

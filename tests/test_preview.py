@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from components.config import secret_stand_in
 from preview.recorder import SECRET_SIG, ProgramError, run_program
 from preview.stackfiles import StackFileError, load_stack
+from preview.stand_ins import secret_stand_in
 from tests.harness import ROOT
 from tests.preview_runs import cached_run
 

@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components.config import StackConfig
+from components.config.schema import StackConfig
 from components.naming import Naming
 from tests.harness import run_component, run_stack
 from tools import provider_schema as ps

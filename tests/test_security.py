@@ -5,9 +5,10 @@ import json
 import pytest
 
 from components.base import StackContext
-from components.config import ConfigError
+from components.config.problems import ConfigError
 from components.kms import principals
-from components.security import Security, SecurityArgs
+from components.security import Security, SecuritySettings
+from components.security.contract import SecurityInputs
 from preview import policy_runner
 from tests.harness import config_for, run_component
 
@@ -23,7 +24,7 @@ def _run(stack: str = "staging", **cfg_values):
     holder = {}
 
     def body(cfg, naming):
-        holder["security"] = Security("security", SecurityArgs.from_config(cfg), StackContext(naming, ACCT, cfg.region))
+        holder["security"] = Security("security", cfg, SecurityInputs(), StackContext(naming, ACCT, cfg.region))
 
     return run_component(body, config_for(stack, **cfg_values)), holder
 
@@ -231,10 +232,10 @@ def test_resources_pass_the_policy_pack(stack, request):
 
 
 def test_args_reject_short_audit_retention():
-    with pytest.raises(ValueError, match="audit_log_retention_days=180"):
-        SecurityArgs(audit_log_retention_days=180)
+    with pytest.raises(ValueError, match="budgetbuddy:auditLogRetentionDays=180: must be at least 365"):
+        SecuritySettings(audit_log_retention_days=180)
     with pytest.raises(ValueError, match="archive_after_days"):
-        SecurityArgs(archive_after_days=200, deep_archive_after_days=180)
+        SecuritySettings(archive_after_days=200, deep_archive_after_days=180)
     with pytest.raises(ConfigError, match="auditLogRetentionDays=180"):
         config_for("staging", auditLogRetentionDays=180)
-    assert SecurityArgs.from_config(config_for("production", enableGuardDuty=True)).enable_guardduty is True
+    assert config_for("production", enableGuardDuty=True).enable_guardduty is True

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import preview.__main__ as cli
-from components.config import CONFIG_KEYS, ConfigError, parse_config
+from components.config.load import parse_config
+from components.config.problems import ConfigError
+from components.config.schema import CONFIG_KEYS
 from preview import dump
 from preview.stackfiles import StackFileError, load_stack
 from tests.harness import ROOT

@@ -3,7 +3,8 @@
 Design notes: docs/decisions.md "Compute".
 """
 
-from components.compute.args import ComputeArgs, ComputeInputs
 from components.compute.component import ComputeService
+from components.compute.contract import ComputeInputs
+from components.compute.settings import ComputeSettings
 
-__all__ = ["ComputeArgs", "ComputeInputs", "ComputeService"]
+__all__ = ["ComputeInputs", "ComputeService", "ComputeSettings"]

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs
+from components.compute.settings import ComputeSettings
 
 ELB_NAMESPACE = "AWS/ApplicationELB"
 
@@ -26,7 +26,7 @@ def _elb_metric(
 
 
 def error_rate_alarm(
-    c: Component, args: ComputeArgs, alb_arn_suffix: pulumi.Input[str], topic_arn: pulumi.Input[str]
+    c: Component, settings: ComputeSettings, alb_arn_suffix: pulumi.Input[str], topic_arn: pulumi.Input[str]
 ) -> aws.cloudwatch.MetricAlarm:
     """Target 5XX responses as a percentage of requests, per minute; ALARM on 2 of 3 minutes above 1 %."""
     dims = {"LoadBalancer": alb_arn_suffix}
@@ -34,7 +34,7 @@ def error_rate_alarm(
         c.child_name("error-rate-alarm"),
         name=c.naming.resource("alb-5xx-error-rate"),
         alarm_description=(
-            f"Runbook 'Error Rate: Alert if > {args.error_rate_threshold_percent:g}%': backend 5XX responses / "
+            f"Runbook 'Error Rate: Alert if > {settings.error_rate_threshold_percent:g}%': backend 5XX responses / "
             "requests at the ALB. ECS rolls a deployment back while this is in ALARM."
         ),
         metric_queries=[
@@ -48,7 +48,7 @@ def error_rate_alarm(
             ),
         ],
         comparison_operator="GreaterThanThreshold",
-        threshold=args.error_rate_threshold_percent,
+        threshold=settings.error_rate_threshold_percent,
         evaluation_periods=3,
         datapoints_to_alarm=2,
         # ALB publishes RequestCount and 5XX counts only when requests arrive: a gap is an idle

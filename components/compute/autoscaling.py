@@ -6,11 +6,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs
+from components.compute.settings import ComputeSettings
 
 
 def build_autoscaling(
-    c: Component, args: ComputeArgs, cluster_name: pulumi.Input[str], service_name: pulumi.Input[str]
+    c: Component, settings: ComputeSettings, cluster_name: pulumi.Input[str], service_name: pulumi.Input[str]
 ) -> tuple[aws.appautoscaling.Target, list[aws.appautoscaling.Policy]]:
     target = aws.appautoscaling.Target(
         c.child_name("scaling-target"),
@@ -18,8 +18,8 @@ def build_autoscaling(
         scalable_dimension="ecs:service:DesiredCount",
         # The runbook's `--resource-id service/budgetbuddy-cluster/budgetbuddy-backend`.
         resource_id=pulumi.Output.concat("service/", cluster_name, "/", service_name),
-        min_capacity=args.scaling_floor,
-        max_capacity=args.max_capacity,
+        min_capacity=settings.scaling_floor,
+        max_capacity=settings.max_capacity,
         tags=c.tags,
         opts=c.opts(),
     )
@@ -35,14 +35,14 @@ def build_autoscaling(
                     predefined_metric_type=metric
                 ),
                 target_value=value,
-                scale_out_cooldown=args.scale_out_cooldown_seconds,
-                scale_in_cooldown=args.scale_in_cooldown_seconds,
+                scale_out_cooldown=settings.scale_out_cooldown_seconds,
+                scale_in_cooldown=settings.scale_in_cooldown_seconds,
             ),
             opts=c.opts(),
         )
         for label, metric, value in (
-            ("cpu", "ECSServiceAverageCPUUtilization", args.cpu_target_percent),
-            ("memory", "ECSServiceAverageMemoryUtilization", args.memory_target_percent),
+            ("cpu", "ECSServiceAverageCPUUtilization", settings.cpu_target_percent),
+            ("memory", "ECSServiceAverageMemoryUtilization", settings.memory_target_percent),
         )
     ]
     return target, policies

@@ -6,29 +6,29 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs
+from components.compute.settings import ComputeSettings
 
 
 def build_certificate(
-    c: Component, args: ComputeArgs
+    c: Component, settings: ComputeSettings
 ) -> tuple[pulumi.Output[str], aws.acm.Certificate | None, aws.acm.CertificateValidation | None]:
     """Returns (certificate ARN usable by a listener, certificate, validation); the last two are None
     for an existing ARN. The ARN of an issued certificate comes from the validation, so listeners
     wait until ACM has issued it."""
-    if args.certificate_arn:
-        return pulumi.Output.from_input(args.certificate_arn), None, None
-    assert args.domain_name and args.hosted_zone_id  # ComputeArgs guarantees one source
+    if settings.certificate_arn:
+        return pulumi.Output.from_input(settings.certificate_arn), None, None
+    assert settings.domain_name and settings.hosted_zone_id  # ComputeSettings guarantees one source
     cert = aws.acm.Certificate(
         c.child_name("certificate"),
-        domain_name=args.domain_name,
+        domain_name=settings.domain_name,
         validation_method="DNS",
-        tags=c.tags_with(Name=args.domain_name),
+        tags=c.tags_with(Name=settings.domain_name),
         opts=c.opts(),
     )
     option = cert.domain_validation_options.apply(lambda opts: opts[0])
     record = aws.route53.Record(
         c.child_name("certificate-validation-record"),
-        zone_id=args.hosted_zone_id,
+        zone_id=settings.hosted_zone_id,
         name=option.resource_record_name,
         type=option.resource_record_type,
         records=[option.resource_record_value],
@@ -47,15 +47,15 @@ def build_certificate(
 
 
 def build_alias(
-    c: Component, args: ComputeArgs, alb_dns_name: pulumi.Input[str], alb_zone_id: pulumi.Input[str]
+    c: Component, settings: ComputeSettings, alb_dns_name: pulumi.Input[str], alb_zone_id: pulumi.Input[str]
 ) -> aws.route53.Record | None:
     """The domain's A (alias) record pointing at the ALB, when the stack issues the certificate."""
-    if not (args.domain_name and args.hosted_zone_id):
+    if not (settings.domain_name and settings.hosted_zone_id):
         return None
     return aws.route53.Record(
         c.child_name("alias"),
-        zone_id=args.hosted_zone_id,
-        name=args.domain_name,
+        zone_id=settings.hosted_zone_id,
+        name=settings.domain_name,
         type="A",
         aliases=[aws.route53.RecordAliasArgs(name=alb_dns_name, zone_id=alb_zone_id, evaluate_target_health=True)],
         opts=c.opts(),

@@ -5,20 +5,24 @@ from __future__ import annotations
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs
+from components.compute.settings import ComputeSettings
 
 
-def capacity_strategy(args: ComputeArgs) -> list[dict[str, object]]:
+def capacity_strategy(settings: ComputeSettings) -> list[dict[str, object]]:
     """FARGATE with the on-demand base/weight; FARGATE_SPOT only when it has a weight (never in production)."""
     out: list[dict[str, object]] = [
-        {"capacity_provider": "FARGATE", "base": args.on_demand_base, "weight": args.on_demand_weight}
+        {
+            "capacity_provider": "FARGATE",
+            "base": settings.capacity_on_demand_base,
+            "weight": settings.capacity_on_demand_weight,
+        }
     ]
-    if args.spot_weight > 0:
-        out.append({"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": args.spot_weight})
+    if settings.capacity_spot_weight > 0:
+        out.append({"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": settings.capacity_spot_weight})
     return out
 
 
-def build_cluster(c: Component, args: ComputeArgs) -> tuple[aws.ecs.Cluster, aws.ecs.ClusterCapacityProviders]:
+def build_cluster(c: Component, settings: ComputeSettings) -> tuple[aws.ecs.Cluster, aws.ecs.ClusterCapacityProviders]:
     cluster = aws.ecs.Cluster(
         c.child_name("cluster"),
         name=c.naming.cluster,
@@ -32,7 +36,7 @@ def build_cluster(c: Component, args: ComputeArgs) -> tuple[aws.ecs.Cluster, aws
         capacity_providers=["FARGATE", "FARGATE_SPOT"],
         default_capacity_provider_strategies=[
             aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(**s)  # type: ignore[arg-type]
-            for s in capacity_strategy(args)
+            for s in capacity_strategy(settings)
         ],
         opts=c.opts(),
     )

@@ -9,15 +9,16 @@ import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.compute.alarms import error_rate_alarm, unhealthy_hosts_alarm
-from components.compute.args import ComputeArgs, ComputeInputs
 from components.compute.autoscaling import build_autoscaling
 from components.compute.certificate import build_alias, build_certificate
 from components.compute.cluster import build_cluster
+from components.compute.contract import ComputeInputs
 from components.compute.iam import execution_role, infrastructure_role, task_role
 from components.compute.loadbalancer import build_load_balancer
 from components.compute.network import build_security_groups
 from components.compute.registry import build_registry
 from components.compute.service import build_service
+from components.compute.settings import ComputeSettings
 from components.compute.task import build_log_group, build_task_definition
 
 
@@ -35,35 +36,35 @@ class ComputeService(Component):
     def __init__(
         self,
         name: str,
-        args: ComputeArgs,
+        settings: ComputeSettings,
         inputs: ComputeInputs,
         ctx: StackContext,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:compute:ComputeService", name, ctx, opts)
-        self.args = args
+        self.settings = settings
 
-        self.repository, self.lifecycle_policy = build_registry(self, args, inputs)
-        self.cluster, self.capacity_providers = build_cluster(self, args)
-        self.log_group = build_log_group(self, args, inputs)
+        self.repository, self.lifecycle_policy = build_registry(self, settings, inputs)
+        self.cluster, self.capacity_providers = build_cluster(self, settings)
+        self.log_group = build_log_group(self, settings, inputs)
 
         self.execution_role, self.execution_policy = execution_role(
-            self, self.repository.arn, self.log_group.arn, args.container_secrets
+            self, self.repository.arn, self.log_group.arn, settings.container_secrets
         )
         self.task_role, self.task_policy = task_role(
-            self, inputs.table_arns, inputs.index_arns, inputs.data_key_arn, args.enable_execute_command
+            self, inputs.table_arns, inputs.index_arns, inputs.data_key_arn, settings.enable_execute_command
         )
         self.infrastructure_role, self.infrastructure_attachment = infrastructure_role(self)
         self.task_definition = build_task_definition(
-            self, args, self.repository.repository_url, self.log_group, self.execution_role, self.task_role
+            self, settings, self.repository.repository_url, self.log_group, self.execution_role, self.task_role
         )
 
-        groups = build_security_groups(self, args, inputs)
+        groups = build_security_groups(self, settings, inputs)
         self.alb_security_group, self.task_security_group = groups.alb, groups.task
         self.security_group_rules = groups.rules
 
-        self.certificate_arn, self.certificate, self.certificate_validation = build_certificate(self, args)
-        lb = build_load_balancer(self, args, inputs, groups.alb, self.certificate_arn)
+        self.certificate_arn, self.certificate, self.certificate_validation = build_certificate(self, settings)
+        lb = build_load_balancer(self, settings, inputs, groups.alb, self.certificate_arn)
         self.alb = lb.alb
         self.blue_target_group, self.green_target_group = lb.blue, lb.green
         self.https_listener, self.http_listener, self.test_listener = (
@@ -72,10 +73,10 @@ class ComputeService(Component):
             lb.test_listener,
         )
         self.production_rule, self.test_rule = lb.production_rule, lb.test_rule
-        self.alias_record = build_alias(self, args, lb.alb.dns_name, lb.alb.zone_id)
+        self.alias_record = build_alias(self, settings, lb.alb.dns_name, lb.alb.zone_id)
 
         self.deployment_alarms: list[aws.cloudwatch.MetricAlarm] = [
-            error_rate_alarm(self, args, lb.alb.arn_suffix, inputs.alarm_topic_arn),
+            error_rate_alarm(self, settings, lb.alb.arn_suffix, inputs.alarm_topic_arn),
             *(
                 unhealthy_hosts_alarm(self, color, lb.alb.arn_suffix, tg.arn_suffix, inputs.alarm_topic_arn)
                 for color, tg in (("blue", lb.blue), ("green", lb.green))
@@ -84,7 +85,7 @@ class ComputeService(Component):
 
         self.service = build_service(
             self,
-            args,
+            settings,
             cluster_arn=self.cluster.arn,
             task_definition_arn=self.task_definition.arn,
             private_subnet_ids=inputs.private_subnet_ids,
@@ -104,7 +105,9 @@ class ComputeService(Component):
                 *groups.rules,
             ],
         )
-        self.scaling_target, self.scaling_policies = build_autoscaling(self, args, self.cluster.name, self.service.name)
+        self.scaling_target, self.scaling_policies = build_autoscaling(
+            self, settings, self.cluster.name, self.service.name
+        )
 
         self.register_outputs(self.stack_outputs())
 

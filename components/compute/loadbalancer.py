@@ -8,7 +8,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import TLS_POLICY, ComputeArgs, ComputeInputs
+from components.compute.contract import ComputeInputs
+from components.compute.settings import TLS_POLICY, ComputeSettings
 
 
 @dataclass(frozen=True)
@@ -23,23 +24,23 @@ class LoadBalancer:
     test_rule: aws.lb.ListenerRule
 
 
-def _target_group(c: Component, args: ComputeArgs, inputs: ComputeInputs, color: str) -> aws.lb.TargetGroup:
+def _target_group(c: Component, settings: ComputeSettings, inputs: ComputeInputs, color: str) -> aws.lb.TargetGroup:
     return aws.lb.TargetGroup(
         c.child_name(color),
-        port=args.container_port,
+        port=settings.container_port,
         protocol="HTTP",
         target_type="ip",
         vpc_id=inputs.vpc_id,
         deregistration_delay=30,
         health_check=aws.lb.TargetGroupHealthCheckArgs(
             enabled=True,
-            path=args.health_check_path,
+            path=settings.health_check_path,
             protocol="HTTP",
             port="traffic-port",
-            interval=args.health_check_interval_seconds,
+            interval=settings.health_check_interval_seconds,
             timeout=5,
-            healthy_threshold=args.healthy_threshold,
-            unhealthy_threshold=args.unhealthy_threshold,
+            healthy_threshold=settings.health_check_healthy_threshold,
+            unhealthy_threshold=settings.health_check_unhealthy_threshold,
             matcher="200",
         ),
         tags=c.tags_with(Name=c.naming.resource(color)),
@@ -88,7 +89,7 @@ def _forward_rule(
 
 def build_load_balancer(
     c: Component,
-    args: ComputeArgs,
+    settings: ComputeSettings,
     inputs: ComputeInputs,
     security_group: aws.ec2.SecurityGroup,
     certificate_arn: pulumi.Input[str],
@@ -100,16 +101,16 @@ def build_load_balancer(
         ip_address_type="ipv4",
         subnets=inputs.public_subnet_ids,
         security_groups=[security_group.id],
-        idle_timeout=args.idle_timeout_seconds,
+        idle_timeout=settings.idle_timeout_seconds,
         drop_invalid_header_fields=True,
         desync_mitigation_mode="defensive",
-        enable_deletion_protection=args.deletion_protection,
+        enable_deletion_protection=c.ctx.production,  # production ALBs cannot be deleted by mistake
         access_logs=aws.lb.LoadBalancerAccessLogsArgs(bucket=inputs.log_bucket_name, prefix="alb", enabled=True),
         tags=c.tags_with(Name=c.naming.resource("alb")),
         opts=c.opts(),
     )
-    blue = _target_group(c, args, inputs, "blue")
-    green = _target_group(c, args, inputs, "green")
+    blue = _target_group(c, settings, inputs, "blue")
+    green = _target_group(c, settings, inputs, "green")
 
     https = aws.lb.Listener(
         c.child_name("https"),
@@ -141,7 +142,7 @@ def build_load_balancer(
     test = aws.lb.Listener(
         c.child_name("test"),
         load_balancer_arn=alb.arn,
-        port=args.test_listener_port,
+        port=settings.test_listener_port,
         protocol="HTTPS",
         ssl_policy=TLS_POLICY,
         certificate_arn=certificate_arn,

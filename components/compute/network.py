@@ -13,7 +13,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs, ComputeInputs
+from components.compute.contract import ComputeInputs
+from components.compute.settings import ComputeSettings
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -25,7 +26,7 @@ class SecurityGroups:
     rules: tuple[pulumi.CustomResource, ...]
 
 
-def build_security_groups(c: Component, args: ComputeArgs, inputs: ComputeInputs) -> SecurityGroups:
+def build_security_groups(c: Component, settings: ComputeSettings, inputs: ComputeInputs) -> SecurityGroups:
     alb = aws.ec2.SecurityGroup(
         c.child_name("alb-sg"),
         description="BudgetBuddy ALB: HTTPS (and HTTP redirect) from the internet",
@@ -42,7 +43,7 @@ def build_security_groups(c: Component, args: ComputeArgs, inputs: ComputeInputs
         tags=c.tags_with(Name=c.naming.resource("tasks")),
         opts=c.opts(),
     )
-    port = args.container_port
+    port = settings.container_port
 
     def rule(
         cls: type[pulumi.CustomResource], suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **peer: object
@@ -75,7 +76,7 @@ def build_security_groups(c: Component, args: ComputeArgs, inputs: ComputeInputs
             ingress(
                 f"alb-in-test-{i + 1}",
                 alb,
-                args.test_listener_port,
+                settings.test_listener_port,
                 "Blue/green test listener from the VPC's NAT egress",
                 cidr_ipv4=cidr,
             )

@@ -7,7 +7,8 @@ import json
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs, ComputeInputs
+from components.compute.contract import ComputeInputs
+from components.compute.settings import ComputeSettings
 
 
 def lifecycle_policy_document(keep_tagged: int) -> str:
@@ -43,7 +44,7 @@ def lifecycle_policy_document(keep_tagged: int) -> str:
 
 
 def build_registry(
-    c: Component, args: ComputeArgs, inputs: ComputeInputs
+    c: Component, settings: ComputeSettings, inputs: ComputeInputs
 ) -> tuple[aws.ecr.Repository, aws.ecr.LifecyclePolicy]:
     # Stateful: the running revision's image lives here; losing it breaks every task restart.
     repo = aws.ecr.Repository(
@@ -60,7 +61,7 @@ def build_registry(
     policy = aws.ecr.LifecyclePolicy(
         c.child_name("repo-lifecycle"),
         repository=repo.name,
-        policy=lifecycle_policy_document(args.ecr_keep_tagged_images),
+        policy=lifecycle_policy_document(settings.ecr_keep_tagged_images),
         opts=c.opts(),
     )
     return repo, policy

@@ -8,9 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
-from components.compute.args import ComputeArgs
 from components.compute.cluster import capacity_strategy
 from components.compute.loadbalancer import LoadBalancer
+from components.compute.settings import ComputeSettings
 
 # What the deploy system owns after creation: the pipeline registers new task-definition revisions,
 # autoscaling sets the desired count, and every native blue/green deployment swaps the roles of the
@@ -24,23 +24,23 @@ TARGET_GROUP_SWAP_PATHS = [
 SERVICE_IGNORE_CHANGES = ["taskDefinition", "desiredCount", *TARGET_GROUP_SWAP_PATHS]
 
 
-def deployment_configuration(args: ComputeArgs) -> aws.ecs.ServiceDeploymentConfigurationArgs:
+def deployment_configuration(settings: ComputeSettings) -> aws.ecs.ServiceDeploymentConfigurationArgs:
     canary = None
-    if args.deployment_strategy == "CANARY":
+    if settings.deployment_strategy == "CANARY":
         canary = aws.ecs.ServiceDeploymentConfigurationCanaryConfigurationArgs(
-            canary_percent=args.canary_percent,
-            canary_bake_time_in_minutes=str(args.canary_bake_minutes),
+            canary_percent=settings.canary_percent,
+            canary_bake_time_in_minutes=str(settings.canary_bake_minutes),
         )
     return aws.ecs.ServiceDeploymentConfigurationArgs(
-        strategy=args.deployment_strategy,
-        bake_time_in_minutes=str(args.bake_time_minutes),
+        strategy=settings.deployment_strategy,
+        bake_time_in_minutes=str(settings.bake_time_minutes),
         canary_configuration=canary,
     )
 
 
 def build_service(
     c: Component,
-    args: ComputeArgs,
+    settings: ComputeSettings,
     *,
     cluster_arn: pulumi.Input[str],
     task_definition_arn: pulumi.Input[str],
@@ -57,10 +57,10 @@ def build_service(
         cluster=cluster_arn,
         task_definition=task_definition_arn,
         # Only at creation (desiredCount is ignored afterwards): autoscaling owns it from then on.
-        desired_count=args.scaling_floor,
+        desired_count=settings.scaling_floor,
         capacity_provider_strategies=[
             aws.ecs.ServiceCapacityProviderStrategyArgs(**s)  # type: ignore[arg-type]
-            for s in capacity_strategy(args)
+            for s in capacity_strategy(settings)
         ],
         platform_version="LATEST",
         network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
@@ -69,7 +69,7 @@ def build_service(
         load_balancers=[
             aws.ecs.ServiceLoadBalancerArgs(
                 container_name=c.naming.container,
-                container_port=args.container_port,
+                container_port=settings.container_port,
                 target_group_arn=lb.blue.arn,
                 advanced_configuration=aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
                     alternate_target_group_arn=lb.green.arn,
@@ -79,9 +79,9 @@ def build_service(
                 ),
             )
         ],
-        health_check_grace_period_seconds=args.health_check_grace_period_seconds,
+        health_check_grace_period_seconds=settings.health_check_grace_period_seconds,
         deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
-        deployment_configuration=deployment_configuration(args),
+        deployment_configuration=deployment_configuration(settings),
         deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
         alarms=aws.ecs.ServiceAlarmsArgs(alarm_names=list(alarm_names), enable=True, rollback=True),
         deployment_minimum_healthy_percent=100,
@@ -89,7 +89,7 @@ def build_service(
         availability_zone_rebalancing="ENABLED",
         enable_ecs_managed_tags=True,
         propagate_tags="SERVICE",
-        enable_execute_command=args.enable_execute_command,
+        enable_execute_command=settings.enable_execute_command,
         wait_for_steady_state=False,
         tags=c.tags,
         opts=c.opts(

@@ -14,9 +14,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.config import TableDef
-from components.data.args import DataArgs
+from components.data.contract import DataInputs
 from components.data.key_policy import dr_key_policy
+from components.data.settings import DataSettings, TableDef
 from components.iam import trust_policy
 
 # AWS managed policies are the documented way to let AWS Backup back up and restore DynamoDB:
@@ -39,31 +39,31 @@ class DataTables(Component):
     def __init__(
         self,
         name: str,
-        args: DataArgs,
+        settings: DataSettings,
+        inputs: DataInputs,
         ctx: StackContext,
-        kms_key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:data:DataTables", name, ctx, opts)
-        self.args = args
-        self.kms_key_arn = kms_key_arn
+        self.settings = settings
+        self.kms_key_arn = inputs.kms_key_arn
 
         self.dr_provider: aws.Provider | None = None
         self.dr_key: aws.kms.Key | None = None
         self.dr_vault: aws.backup.Vault | None = None
-        if args.dr_region is not None:
-            self._dr(args.dr_region)
+        if settings.dr_region is not None:
+            self._dr(settings.dr_region)
 
-        self.tables: dict[str, aws.dynamodb.Table] = {t.name: self._table(t) for t in args.tables}
+        self.tables: dict[str, aws.dynamodb.Table] = {t.name: self._table(t) for t in settings.tables}
         self.table_names: dict[str, pulumi.Output[str]] = {k: t.name for k, t in self.tables.items()}
         self.table_arns: list[pulumi.Output[str]] = [t.arn for t in self.tables.values()]
         self.index_arns: list[pulumi.Output[str]] = [
             pulumi.Output.concat(self.tables[t.name].arn, "/index/", ix.name)
-            for t in args.tables
+            for t in settings.tables
             for ix in t.global_secondary_indexes
         ]
         self.stream_arns: dict[str, pulumi.Output[str]] = {
-            t.name: self.tables[t.name].stream_arn for t in args.tables if args.stream_view_type(t)
+            t.name: self.tables[t.name].stream_arn for t in settings.tables if settings.stream_view_type(t)
         }
         self._backup()
 
@@ -79,7 +79,7 @@ class DataTables(Component):
 
     # --- tables ---------------------------------------------------------------------------
     def _table(self, t: TableDef) -> aws.dynamodb.Table:
-        stream = self.args.stream_view_type(t)
+        stream = self.settings.stream_view_type(t)
         gsis = [
             aws.dynamodb.TableGlobalSecondaryIndexArgs(
                 name=ix.name,
@@ -101,10 +101,10 @@ class DataTables(Component):
             for ix in t.global_secondary_indexes
         ]
         replicas = None
-        if self.dr_key is not None and self.args.dr_region is not None:
+        if self.dr_key is not None and self.settings.dr_region is not None:
             replicas = [
                 aws.dynamodb.TableReplicaArgs(
-                    region_name=self.args.dr_region,
+                    region_name=self.settings.dr_region,
                     kms_key_arn=self.dr_key.arn,
                     point_in_time_recovery=True,  # replicas get the default (maximum) 35-day window
                     propagate_tags=True,
@@ -123,7 +123,7 @@ class DataTables(Component):
             attributes=[aws.dynamodb.TableAttributeArgs(name=a.name, type=a.type) for a in t.attributes],
             global_secondary_indexes=gsis or None,
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(
-                enabled=True, recovery_period_in_days=self.args.pitr_recovery_days
+                enabled=True, recovery_period_in_days=self.settings.pitr_recovery_days
             ),
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
                 enabled=True, kms_key_arn=self.kms_key_arn
@@ -139,7 +139,7 @@ class DataTables(Component):
 
     # --- AWS Backup -----------------------------------------------------------------------
     def _backup(self) -> None:
-        args, part = self.args, self.ctx.partition
+        settings, part = self.settings, self.ctx.partition
         self.vault = aws.backup.Vault(
             self.child_name("vault"),
             kms_key_arn=self.kms_key_arn,
@@ -151,7 +151,7 @@ class DataTables(Component):
             copy_actions = [
                 aws.backup.PlanRuleCopyActionArgs(
                     destination_vault_arn=self.dr_vault.arn,
-                    lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=args.backup_retention_days),
+                    lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=settings.backup_retention_days),
                 )
             ]
         self.plan = aws.backup.Plan(
@@ -160,10 +160,10 @@ class DataTables(Component):
                 aws.backup.PlanRuleArgs(
                     rule_name="daily",
                     target_vault_name=self.vault.name,
-                    schedule=args.backup_schedule,  # AWS Backup evaluates cron in UTC by default
-                    start_window=args.backup_start_window_minutes,
-                    completion_window=args.backup_completion_window_minutes,
-                    lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=args.backup_retention_days),
+                    schedule=settings.backup_schedule,  # AWS Backup evaluates cron in UTC by default
+                    start_window=settings.backup_start_window_minutes,
+                    completion_window=settings.backup_completion_window_minutes,
+                    lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=settings.backup_retention_days),
                     recovery_point_tags=self.tags,
                     copy_actions=copy_actions,
                 )

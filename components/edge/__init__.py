@@ -1,6 +1,7 @@
 """Edge protection: the AWS WAF web ACL in front of the public ALB (docs/decisions.md "Edge protection")."""
 
-from components.edge.args import EdgeArgs, EdgeInputs
 from components.edge.component import Edge
+from components.edge.contract import EdgeInputs
+from components.edge.settings import EdgeSettings
 
-__all__ = ["Edge", "EdgeArgs", "EdgeInputs"]
+__all__ = ["Edge", "EdgeInputs", "EdgeSettings"]

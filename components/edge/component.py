@@ -12,8 +12,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.edge.args import EdgeArgs, EdgeInputs
+from components.edge.contract import EdgeInputs
 from components.edge.rules import RuleDef, rule_defs, web_acl_rules
+from components.edge.settings import EdgeSettings
 from components.iam import policy_document
 
 WAF_LOG_PREFIX = "aws-waf-logs-"  # WAF delivers only to destinations whose name starts with this
@@ -28,14 +29,14 @@ class Edge(Component):
     def __init__(
         self,
         name: str,
-        args: EdgeArgs,
+        settings: EdgeSettings,
         inputs: EdgeInputs,
         ctx: StackContext,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:edge:Edge", name, ctx, opts)
-        self.args = args
-        self.rules: list[RuleDef] = rule_defs(args)
+        self.settings = settings
+        self.rules: list[RuleDef] = rule_defs(settings)
         self.metric_name = self.naming.resource("waf")
 
         # Not stateful: a web ACL is configuration, recreated from code in seconds, so it is not
@@ -46,7 +47,7 @@ class Edge(Component):
             description=f"BudgetBuddy API {ctx.naming.environment} - managed rules, per-IP rate limits, body size",
             scope="REGIONAL",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
-            rules=web_acl_rules(args),
+            rules=web_acl_rules(settings),
             visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=self.metric_name, sampled_requests_enabled=True
             ),
@@ -67,7 +68,7 @@ class Edge(Component):
             # The logs CMK's key policy admits logs.<region>.amazonaws.com for every log group of the
             # account and region (components/kms.py); CloudWatch Logs encrypts what WAF delivers.
             kms_key_id=inputs.logs_key_arn,
-            retention_in_days=args.log_retention_days,
+            retention_in_days=settings.audit_log_retention_days,
             # Audit evidence (PCI-DSS 10.2.1): the policy pack applies the audit retention floor to it.
             tags=self.tags_with(LogClass="audit"),
             opts=self.stateful_opts(delete_before_replace=True),

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pulumi_aws as aws
 
-from components.edge.args import EdgeArgs
+from components.edge.settings import EdgeSettings
 
 WAF = aws.wafv2
 
@@ -40,22 +40,22 @@ PRIORITY = {RATE_AUTH: 30, RATE_IP: 40, BODY_SIZE: 50}
 RATE_WINDOW_SECONDS = 300  # the "5-minute window" of wafRateLimit / wafAuthRateLimit
 
 
-def rule_defs(args: EdgeArgs) -> list[RuleDef]:
+def rule_defs(settings: EdgeSettings) -> list[RuleDef]:
     """The rules this stack runs, by priority (dashboards and tests read this)."""
     defs = [
         RuleDef(group, prio, "managed", why)
         for group, (prio, why) in MANAGED.items()
-        if group != "AnonymousIpList" or args.anonymous_ip_list
+        if group != "AnonymousIpList" or settings.waf_anonymous_ip_list
     ]
     defs += [
         RuleDef(
             RATE_AUTH,
             PRIORITY[RATE_AUTH],
             "rate",
-            f"over {args.auth_rate_limit} requests per 5 min from one IP to {args.auth_path_prefix}*",
+            f"over {settings.waf_auth_rate_limit} requests per 5 min from one IP to {settings.waf_auth_path_prefix}*",
         ),
-        RuleDef(RATE_IP, PRIORITY[RATE_IP], "rate", f"over {args.rate_limit} requests per 5 min from one IP"),
-        RuleDef(BODY_SIZE, PRIORITY[BODY_SIZE], "size", f"request bodies over {args.max_body_bytes} bytes"),
+        RuleDef(RATE_IP, PRIORITY[RATE_IP], "rate", f"over {settings.waf_rate_limit} requests per 5 min from one IP"),
+        RuleDef(BODY_SIZE, PRIORITY[BODY_SIZE], "size", f"request bodies over {settings.waf_max_body_bytes} bytes"),
     ]
     return sorted(defs, key=lambda d: d.priority)
 
@@ -75,12 +75,12 @@ def _block(status: int) -> WAF.WebAclRuleActionArgs:
     )
 
 
-def _managed(d: RuleDef, args: EdgeArgs) -> WAF.WebAclRuleArgs:
+def _managed(d: RuleDef, settings: EdgeSettings) -> WAF.WebAclRuleArgs:
     # A rule group takes an override action: `none` keeps the group's own (block) actions, `count`
     # turns every one of its rules into count, which is how a new group is trialled in staging.
     override = (
         WAF.WebAclRuleOverrideActionArgs(count=WAF.WebAclRuleOverrideActionCountArgs())
-        if args.action(d.name) == "count"
+        if settings.action(d.name) == "count"
         else WAF.WebAclRuleOverrideActionArgs(none=WAF.WebAclRuleOverrideActionNoneArgs())
     )
     return WAF.WebAclRuleArgs(
@@ -158,15 +158,15 @@ def _body_size(d: RuleDef, max_bytes: int) -> WAF.WebAclRuleArgs:
     )
 
 
-def web_acl_rules(args: EdgeArgs) -> list[WAF.WebAclRuleArgs]:
+def web_acl_rules(settings: EdgeSettings) -> list[WAF.WebAclRuleArgs]:
     out = []
-    for d in rule_defs(args):
+    for d in rule_defs(settings):
         if d.kind == "managed":
-            out.append(_managed(d, args))
+            out.append(_managed(d, settings))
         elif d.name == RATE_AUTH:
-            out.append(_rate(d, args.auth_rate_limit, args.auth_path_prefix))
+            out.append(_rate(d, settings.waf_auth_rate_limit, settings.waf_auth_path_prefix))
         elif d.name == RATE_IP:
-            out.append(_rate(d, args.rate_limit, None))
+            out.append(_rate(d, settings.waf_rate_limit, None))
         else:
-            out.append(_body_size(d, args.max_body_bytes))
+            out.append(_body_size(d, settings.waf_max_body_bytes))
     return out

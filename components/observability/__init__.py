@@ -2,20 +2,22 @@
 log archive and budget (runbook "Monitoring & Alerting", "Cost Optimization")."""
 
 from components.observability.alarms import AlarmSpec, Metric, Thresholds
-from components.observability.alerting import Alerting, AlertingArgs
-from components.observability.component import Observability, ObservabilityArgs, ObservabilityInputs
+from components.observability.alerting import Alerting, AlertingInputs
+from components.observability.component import Observability, ObservabilityInputs
 from components.observability.log_archive import LogArchive, LogArchiveArgs, LogArchiveInputs
+from components.observability.settings import AlertingSettings, ObservabilitySettings
 
 __all__ = [
     "AlarmSpec",
     "Alerting",
-    "AlertingArgs",
+    "AlertingInputs",
+    "AlertingSettings",
     "LogArchive",
     "LogArchiveArgs",
     "LogArchiveInputs",
     "Metric",
     "Observability",
-    "ObservabilityArgs",
     "ObservabilityInputs",
+    "ObservabilitySettings",
     "Thresholds",
 ]

@@ -13,8 +13,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.config import StackConfig
 from components.iam import policy_document
+from components.observability.settings import AlertingSettings
 
 # Services that publish alarms, budget alerts, events and pipeline notifications to the topic.
 # The messaging key policy (Security, keys.messaging) admits the same principals.
@@ -27,26 +27,10 @@ PUBLISHERS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class AlertingArgs:
-    """Who is told.
+class AlertingInputs:
+    """messaging_key_arn: the CMK the alarm topic is encrypted with."""
 
-    email: the ops mailbox (config ``alertEmail``, default ops@budgetbuddy.com).
-    pagerduty_endpoint: the PagerDuty CloudWatch integration URL (config ``pagerDutyEndpoint``,
-        a secret); None means no PagerDuty subscription (runbook: optional).
-    """
-
-    email: str
-    pagerduty_endpoint: str | None = None
-
-    def __post_init__(self) -> None:
-        if "@" not in self.email:
-            raise ValueError(f"AlertingArgs.email={self.email!r} must be an email address")
-        if self.pagerduty_endpoint is not None and not self.pagerduty_endpoint.startswith("https://"):
-            raise ValueError("AlertingArgs.pagerduty_endpoint must be an https:// URL")
-
-    @classmethod
-    def from_config(cls, cfg: StackConfig) -> AlertingArgs:
-        return cls(email=cfg.alert_email, pagerduty_endpoint=cfg.pagerduty_endpoint)
+    messaging_key_arn: pulumi.Input[str]
 
 
 class Alerting(Component):
@@ -55,9 +39,9 @@ class Alerting(Component):
     def __init__(
         self,
         name: str,
-        args: AlertingArgs,
+        settings: AlertingSettings,
+        inputs: AlertingInputs,
         ctx: StackContext,
-        messaging_key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:observability:Alerting", name, ctx, opts)
@@ -65,7 +49,7 @@ class Alerting(Component):
         self.topic = aws.sns.Topic(
             self.child_name("topic"),
             name=topic_name,  # runbook: "SNS: budgetbuddy-alarms topic"
-            kms_master_key_id=messaging_key_arn,
+            kms_master_key_id=inputs.messaging_key_arn,
             tags=self.tags_with(Name=topic_name),
             opts=self.opts(delete_before_replace=True),
         )
@@ -79,17 +63,17 @@ class Alerting(Component):
             self.child_name("email"),
             topic=self.topic.arn,
             protocol="email",  # pending until the mailbox confirms (AWS sends the confirmation mail)
-            endpoint=args.email,
+            endpoint=settings.alert_email,
             opts=self.opts(),
         )
         self.pagerduty_subscription: aws.sns.TopicSubscription | None = None
-        if args.pagerduty_endpoint is not None:
+        if settings.pagerduty_endpoint is not None:
             self.pagerduty_subscription = aws.sns.TopicSubscription(
                 self.child_name("pagerduty"),
                 topic=self.topic.arn,
                 protocol="https",
                 # The integration key is part of the URL: keep it encrypted in state.
-                endpoint=pulumi.Output.secret(args.pagerduty_endpoint),
+                endpoint=pulumi.Output.secret(settings.pagerduty_endpoint),
                 endpoint_auto_confirms=True,  # PagerDuty confirms the subscription itself
                 opts=self.opts(),
             )

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.config import StackConfig
 from components.observability.alarms import Thresholds, application_alarms, create_alarm
 from components.observability.budget import activate_cost_allocation_tags, create_budget
 from components.observability.dashboards import (
@@ -28,62 +27,14 @@ from components.observability.log_archive import LogArchive, LogArchiveArgs, Log
 from components.observability.security_alarms import (
     CIS_CHECKS,
     TRAIL_DELIVERY_KEY,
-    cis_namespace,
     create_cis_monitoring,
     trail_delivery_alarm,
 )
+from components.observability.settings import ObservabilitySettings
 
+# Runbook "Key Metrics" thresholds (components/observability/alarms.py).
+THRESHOLDS = Thresholds()
 ERROR_PATTERN = "ERROR"  # runbook: aws logs tail /aws/ecs/budgetbuddy-cluster --filter-pattern "ERROR"
-
-
-@dataclass(frozen=True)
-class ObservabilityArgs:
-    """What to watch and spend. Defaults are the runbook's.
-
-    environment / production: from the stack.
-    alert_email: budget notification address (config ``alertEmail``).
-    monthly_budget_usd: config ``monthlyBudgetUsd`` (> 0).
-    log_retention_days: config ``logRetentionDays`` for log groups this component creates.
-    log_archive_expiration_days: config ``logArchiveExpirationDays``.
-    thresholds: alarm thresholds (runbook "Key Metrics").
-    activate_cost_allocation_tags: config ``activateCostAllocationTags`` (account-wide; default True).
-        Cost Explorer can activate a tag key only once it has seen it (~24 h after first use) and only
-        in the payer account; activating an unseen key fails the update.
-    """
-
-    environment: str
-    production: bool
-    alert_email: str
-    monthly_budget_usd: float
-    log_retention_days: int
-    log_archive_expiration_days: int
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    activate_cost_allocation_tags: bool = True
-
-    def __post_init__(self) -> None:
-        if self.monthly_budget_usd <= 0:
-            raise ValueError(f"monthlyBudgetUsd={self.monthly_budget_usd!r} must be greater than 0")
-
-    @classmethod
-    def from_config(cls, cfg: StackConfig) -> ObservabilityArgs:
-        return cls(
-            environment=cfg.environment,
-            production=cfg.is_production,
-            alert_email=cfg.alert_email,
-            monthly_budget_usd=cfg.monthly_budget_usd,
-            log_retention_days=cfg.log_retention_days,
-            log_archive_expiration_days=cfg.log_archive_expiration_days,
-            activate_cost_allocation_tags=cfg.activate_cost_allocation_tags,
-        )
-
-    @property
-    def error_namespace(self) -> str:
-        """``BudgetBuddy`` in production (the runbook's query); per environment elsewhere."""
-        return "BudgetBuddy" if self.production else f"BudgetBuddy/{self.environment}"
-
-    @property
-    def cis_namespace(self) -> str:
-        return cis_namespace(self.production, self.environment)
 
 
 @dataclass(frozen=True)
@@ -103,10 +54,6 @@ class ObservabilityInputs:
     log_bucket_name: pulumi.Input[str]
     backup_vault_name: pulumi.Input[str]
     deployment_alarm_arns: Sequence[pulumi.Input[str]] = ()
-    min_capacity: int = 2
-    max_capacity: int = 5
-    guardduty_enabled: bool = False
-    securityhub_enabled: bool = False
     # The WAF web ACL's name (AWS/WAFV2 WebACL dimension) and its rules' metric names; None: no WAF.
     web_acl_name: pulumi.Input[str] | None = None
     waf_rule_names: Sequence[str] = ()
@@ -114,8 +61,6 @@ class ObservabilityInputs:
     def __post_init__(self) -> None:
         if not self.table_names:
             raise ValueError("ObservabilityInputs.table_names must name at least one table")
-        if self.min_capacity > self.max_capacity:
-            raise ValueError("ObservabilityInputs.min_capacity must not exceed max_capacity")
 
 
 class Observability(Component):
@@ -125,7 +70,7 @@ class Observability(Component):
     def __init__(
         self,
         name: str,
-        args: ObservabilityArgs,
+        settings: ObservabilitySettings,
         inputs: ObservabilityInputs,
         ctx: StackContext,
         opts: pulumi.ResourceOptions | None = None,
@@ -140,20 +85,20 @@ class Observability(Component):
             pattern=ERROR_PATTERN,
             metric_transformation={
                 "name": "ErrorCount",
-                "namespace": args.error_namespace,
+                "namespace": self.naming.error_namespace,
                 "value": "1",
                 "default_value": "0",  # a zero while logs flow, so the graph and alarm see quiet periods
             },
             opts=self.opts(),
         )
         specs = application_alarms(
-            thresholds=args.thresholds,
+            thresholds=THRESHOLDS,
             cluster_name=inputs.cluster_name,
             service_name=inputs.service_name,
             alb_arn_suffix=inputs.alb_arn_suffix,
             table_names=inputs.table_names,
             backup_vault_name=inputs.backup_vault_name,
-            error_namespace=args.error_namespace,
+            error_namespace=self.naming.error_namespace,
             web_acl_name=inputs.web_acl_name,
             region=ctx.region,
         )
@@ -162,7 +107,7 @@ class Observability(Component):
 
         # CIS AWS Foundations monitoring on the CloudTrail log group.
         self.cis_filters, cis_alarms = create_cis_monitoring(
-            self, inputs.trail_log_group_name, topic, args.cis_namespace
+            self, inputs.trail_log_group_name, topic, self.naming.cis_namespace
         )
         self.alarms.update(cis_alarms)
 
@@ -180,7 +125,7 @@ class Observability(Component):
             ),
             topic,
         )
-        if inputs.guardduty_enabled:
+        if settings.enable_guardduty:
             self._event_rule(
                 "guardduty-findings",
                 "GuardDuty findings of medium severity or higher.",
@@ -191,7 +136,7 @@ class Observability(Component):
                 },
                 topic,
             )
-        if inputs.securityhub_enabled:
+        if settings.enable_security_hub:
             self._event_rule(
                 "securityhub-findings",
                 "New, active Security Hub findings of high or critical severity.",
@@ -213,8 +158,8 @@ class Observability(Component):
         self.log_archive = LogArchive(
             self.child_name("log-archive"),
             LogArchiveArgs(
-                expiration_days=args.log_archive_expiration_days,
-                firehose_log_retention_days=args.log_retention_days,
+                expiration_days=settings.log_archive_expiration_days,
+                firehose_log_retention_days=settings.log_retention_days,
             ),
             LogArchiveInputs(
                 app_log_group_name=inputs.app_log_group_name,
@@ -230,14 +175,16 @@ class Observability(Component):
         # Cost controls.
         self.budget = create_budget(
             self,
-            limit_usd=args.monthly_budget_usd,
-            environment=args.environment,
-            email=args.alert_email,
+            limit_usd=settings.monthly_budget_usd,
+            environment=self.naming.environment,
+            email=settings.alert_email,
             topic_arn=topic,
         )
-        self.cost_allocation_tags = activate_cost_allocation_tags(self) if args.activate_cost_allocation_tags else {}
+        self.cost_allocation_tags = (
+            activate_cost_allocation_tags(self) if settings.activate_cost_allocation_tags else {}
+        )
 
-        self.dashboards = self._dashboards(args, inputs)
+        self.dashboards = self._dashboards(settings, inputs)
         self.register_outputs(
             {
                 "dashboardNames": [d.dashboard_name for _, d in sorted(self.dashboards.items())],
@@ -261,7 +208,9 @@ class Observability(Component):
         aws.cloudwatch.EventTarget(self.child_name(key), rule=rule.name, arn=topic, opts=self.opts())
         self.event_rules[key] = rule
 
-    def _dashboards(self, args: ObservabilityArgs, inputs: ObservabilityInputs) -> dict[str, aws.cloudwatch.Dashboard]:
+    def _dashboards(
+        self, settings: ObservabilitySettings, inputs: ObservabilityInputs
+    ) -> dict[str, aws.cloudwatch.Dashboard]:
         compliance_keys = ("backup-jobs-failed", TRAIL_DELIVERY_KEY)
         app_keys = sorted(k for k in self.alarms if not k.startswith("cis-") and k not in compliance_keys)
         cis_keys = sorted(k for k in self.alarms if k.startswith("cis-"))
@@ -292,7 +241,7 @@ class Observability(Component):
 
         def refs(v: dict[str, Any]) -> DashboardRefs:
             return DashboardRefs(
-                environment=args.environment,
+                environment=self.naming.environment,
                 region=self.ctx.region,
                 cluster=v["cluster"],
                 service=v["service"],
@@ -301,8 +250,8 @@ class Observability(Component):
                 tables=dict(zip(table_keys, v["tables"], strict=True)),
                 app_log_group=v["app_log"],
                 trail_log_group=v["trail_log"],
-                error_namespace=args.error_namespace,
-                cis_namespace=args.cis_namespace,
+                error_namespace=self.naming.error_namespace,
+                cis_namespace=self.naming.cis_namespace,
                 cis_metrics={c.key: c.metric for c in CIS_CHECKS},
                 app_alarm_arns=tuple(v["app_alarms"]),
                 deployment_alarm_arns=tuple(v["deploy_alarms"]),
@@ -311,14 +260,14 @@ class Observability(Component):
                 trail_delivery_alarm_arn=v["trail_alarm"],
                 backup_vault=v["vault"],
                 backup_events_rule=v["backup_rule"],
-                min_capacity=inputs.min_capacity,
-                max_capacity=inputs.max_capacity,
+                min_capacity=settings.min_capacity,
+                max_capacity=settings.max_capacity,
                 guardduty_rule=v["gd"],
                 securityhub_rule=v["sh"],
                 firehose_stream=v["stream"],
                 archive_bucket=v["bucket"],
                 budget_name=v["budget"],
-                monthly_budget_usd=args.monthly_budget_usd,
+                monthly_budget_usd=settings.monthly_budget_usd,
                 web_acl=v["web_acl"],
                 waf_rules=tuple(inputs.waf_rule_names),
             )

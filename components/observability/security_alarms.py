@@ -221,11 +221,6 @@ CIS_CHECKS: tuple[CisCheck, ...] = (
 )
 
 
-def cis_namespace(production: bool, environment: str) -> str:
-    """``CISBenchmark`` in production; per environment elsewhere so two stacks in one account never mix."""
-    return "CISBenchmark" if production else f"CISBenchmark/{environment}"
-
-
 def create_cis_monitoring(
     owner: Component,
     trail_log_group_name: pulumi.Input[str],

@@ -1,7 +1,8 @@
 """CI/CD: CodePipeline V2 that builds the ARM64 image and rolls it out through the ECS service."""
 
-from components.pipeline.args import PLATFORMS, PipelineArgs, PipelineInputs, Platform
 from components.pipeline.build import BuildspecError
 from components.pipeline.component import Pipeline
+from components.pipeline.contract import PipelineInputs
+from components.pipeline.settings import PLATFORMS, PipelineSettings, Platform
 
-__all__ = ["PLATFORMS", "BuildspecError", "Pipeline", "PipelineArgs", "PipelineInputs", "Platform"]
+__all__ = ["PLATFORMS", "BuildspecError", "Pipeline", "PipelineInputs", "PipelineSettings", "Platform"]

@@ -9,7 +9,8 @@ from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs
 from components.iam import policy_document
 from components.pipeline import build, iam, notifications, source
-from components.pipeline.args import PLATFORMS, PipelineArgs, PipelineInputs
+from components.pipeline.contract import PipelineInputs
+from components.pipeline.settings import PLATFORMS, PipelineSettings
 
 
 class Pipeline(Component):
@@ -23,13 +24,13 @@ class Pipeline(Component):
     def __init__(
         self,
         name: str,
-        args: PipelineArgs,
+        settings: PipelineSettings,
         inputs: PipelineInputs,
         ctx: StackContext,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         # Refuse an impossible build before anything registers.
-        buildspec = self._checked_buildspec(name, args, inputs)
+        buildspec = self._checked_buildspec(name, settings, inputs)
         super().__init__("budgetbuddy:pipeline:Pipeline", name, ctx, opts)
         naming = ctx.naming
 
@@ -39,8 +40,8 @@ class Pipeline(Component):
             SecureBucketArgs(
                 kms_key_arn=inputs.storage_key_arn,
                 access_log_bucket=inputs.log_bucket_name,
-                expiration_days=args.artifact_expiration_days,
-                noncurrent_expiration_days=min(args.artifact_expiration_days, 90),
+                expiration_days=settings.artifact_expiration_days,
+                noncurrent_expiration_days=min(settings.artifact_expiration_days, 90),
                 # Artifacts are rebuilt from git: a staging stack may be destroyed with them.
                 force_destroy=not ctx.production,
             ),
@@ -50,7 +51,7 @@ class Pipeline(Component):
         bucket_arn = self.artifact_bucket.arn
         self.log_group = aws.cloudwatch.LogGroup(
             self.child_name("build-logs"),
-            retention_in_days=args.log_retention_days,
+            retention_in_days=settings.log_retention_days,
             kms_key_id=inputs.logs_key_arn,
             tags=self.tags,
             opts=self.opts(),
@@ -58,7 +59,7 @@ class Pipeline(Component):
 
         # --- source connection -----------------------------------------------------------
         self.connection: aws.codestarconnections.Connection | None = None
-        if args.connection_arn is None:
+        if settings.codestar_connection_arn is None:
             self.connection = source.create_connection(
                 self.child_name("github"),
                 source.connection_name(naming.prefix),
@@ -68,7 +69,7 @@ class Pipeline(Component):
             )
             connection_arn: pulumi.Input[str] = self.connection.arn
         else:
-            connection_arn = args.connection_arn
+            connection_arn = settings.codestar_connection_arn
 
         # --- build -------------------------------------------------------------------------
         self.build_role = aws.iam.Role(
@@ -94,23 +95,23 @@ class Pipeline(Component):
         )
         self.build_project = aws.codebuild.Project(
             self.child_name("build"),
-            description=f"Builds the {inputs.container_name} image for {args.build_platform} and pushes it to ECR",
+            description=f"Builds the {self.naming.container} image for {settings.build_platform} and pushes it to ECR",
             service_role=self.build_role.arn,
-            build_timeout=args.build_timeout_minutes,
+            build_timeout=settings.build_timeout_minutes,
             encryption_key=inputs.storage_key_arn,
             source={"type": "CODEPIPELINE", "buildspec": buildspec},
             artifacts={"type": "CODEPIPELINE"},
             environment={
-                "type": self._environment_type(args, inputs),
-                "image": args.build_image,
-                "compute_type": args.build_compute_type,
+                "type": self._environment_type(settings, inputs),
+                "image": settings.build_image,
+                "compute_type": settings.build_compute_type,
                 "image_pull_credentials_type": "CODEBUILD",
                 # Docker needs privileged mode to run its daemon for `docker build`; nothing else
                 # in this project needs it (exemption in policies/exemptions.json).
                 "privileged_mode": True,
                 "environment_variables": [
                     {"name": "REPOSITORY_URI", "value": inputs.repository_url, "type": "PLAINTEXT"},
-                    {"name": "CONTAINER_NAME", "value": inputs.container_name, "type": "PLAINTEXT"},
+                    {"name": "CONTAINER_NAME", "value": self.naming.container, "type": "PLAINTEXT"},
                 ],
             },
             cache={"type": "LOCAL", "modes": ["LOCAL_DOCKER_LAYER_CACHE"]},
@@ -123,7 +124,7 @@ class Pipeline(Component):
         )
 
         # --- pipeline role -----------------------------------------------------------------
-        approval_topic = inputs.alarm_topic_arn if args.require_manual_approval else None
+        approval_topic = inputs.alarm_topic_arn if settings.require_manual_approval else None
         self.pipeline_role = aws.iam.Role(
             self.child_name("role"),
             description=f"CodePipeline role of the {naming.prefix} pipeline: build and deploy one service",
@@ -160,7 +161,10 @@ class Pipeline(Component):
 
         # --- the pipeline ------------------------------------------------------------------
         stages: list[dict[str, object]] = [
-            {"name": "Source", "actions": [source.source_action(connection_arn, args.repository, args.branch)]},
+            {
+                "name": "Source",
+                "actions": [source.source_action(connection_arn, settings.github_repository, settings.github_branch)],
+            },
             {"name": "Build", "actions": [build.build_action(self.build_project.name)]},
         ]
         if approval_topic is not None:
@@ -181,7 +185,7 @@ class Pipeline(Component):
                 }
             ],
             stages=stages,
-            triggers=[source.push_trigger(args.branch)],
+            triggers=[source.push_trigger(settings.github_branch)],
             tags=self.tags,
             # The role must allow the stages before CodePipeline validates them.
             opts=self.opts(depends_on=[pipeline_policy]),
@@ -206,40 +210,38 @@ class Pipeline(Component):
 
     # --- checks ---------------------------------------------------------------------------
     @staticmethod
-    def _architecture_problem(name: str, args: PipelineArgs, architecture: str) -> str | None:
+    def _architecture_problem(name: str, settings: PipelineSettings, architecture: str) -> str | None:
         expected = PLATFORMS.get(architecture)
         if expected is None:
             return (
                 f"Pipeline {name!r}: task_cpu_architecture={architecture!r} is not one of {sorted(PLATFORMS)} "
                 "(the task definition's runtime_platform.cpu_architecture)"
             )
-        if (args.build_platform, args.build_environment_type) != (expected.docker, expected.environment_type):
+        if (settings.build_platform, settings.build_environment_type) != (expected.docker, expected.environment_type):
             return (
                 f"Pipeline {name!r}: the task definition runs on {architecture} but the build produces "
-                f"{args.build_platform} on {args.build_environment_type}; build with --platform {expected.docker} "
+                f"{settings.build_platform} on {settings.build_environment_type}; build with --platform {expected.docker} "
                 f"on {expected.environment_type}, or the tasks fail with 'exec format error'"
             )
         return None
 
-    def _checked_buildspec(self, name: str, args: PipelineArgs, inputs: PipelineInputs) -> str:
+    def _checked_buildspec(self, name: str, settings: PipelineSettings, inputs: PipelineInputs) -> str:
         arch = inputs.task_cpu_architecture
-        if isinstance(arch, str) and (problem := self._architecture_problem(name, args, arch)):
+        if isinstance(arch, str) and (problem := self._architecture_problem(name, settings, arch)):
             raise ValueError(problem)
-        if not inputs.container_name.strip():
-            raise ValueError(f"Pipeline {name!r}: container_name must name the task definition's container")
-        return build.load_buildspec(args.buildspec_path, args.build_platform)
+        return build.load_buildspec(settings.buildspec_path, settings.build_platform)
 
-    def _environment_type(self, args: PipelineArgs, inputs: PipelineInputs) -> pulumi.Input[str]:
+    def _environment_type(self, settings: PipelineSettings, inputs: PipelineInputs) -> pulumi.Input[str]:
         """The environment type; when the architecture is only known later (an Output), the check
         runs then and fails the build project's registration instead of deploying a mismatch."""
         arch = inputs.task_cpu_architecture
         if isinstance(arch, str):
-            return args.build_environment_type
+            return settings.build_environment_type
 
         def check(value: str) -> str:
-            if problem := self._architecture_problem(self._name, args, value):
+            if problem := self._architecture_problem(self._name, settings, value):
                 raise ValueError(problem)
-            return args.build_environment_type
+            return settings.build_environment_type
 
         return pulumi.Output.from_input(arch).apply(check)
 

@@ -9,50 +9,18 @@ awsx security groups are never used (they are open by default).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
 from components.base import Component, StackContext
-from components.config import StackConfig
 from components.iam import policy_document, trust_policy
+from components.network.contract import NetworkInputs
+from components.network.settings import NetworkSettings
 
-NatStrategy = Literal["OnePerAz", "Single"]
 GATEWAY_SERVICES: tuple[str, ...] = ("s3", "dynamodb")
-
-
-@dataclass(frozen=True)
-class NetworkArgs:
-    """Settings of the network.
-
-    cidr_block: the VPC range (validated by StackConfig: private, /16 to /20).
-    az_count: availability zones (runbook: 3).
-    nat_strategy: ``OnePerAz`` (production: no single point of failure) or ``Single`` (staging: cheaper).
-    flow_log_retention_days: flow logs are audit evidence, so the audit retention (>= 365 days).
-    """
-
-    cidr_block: str = "10.0.0.0/16"
-    az_count: int = 3
-    nat_strategy: NatStrategy = "OnePerAz"
-    flow_log_retention_days: int = 365
-
-    def __post_init__(self) -> None:
-        if self.nat_strategy not in ("OnePerAz", "Single"):
-            raise ValueError(f"NetworkArgs.nat_strategy={self.nat_strategy!r} must be 'OnePerAz' or 'Single'")
-        if not 2 <= self.az_count <= 6:
-            raise ValueError(f"NetworkArgs.az_count={self.az_count} must be 2 to 6")
-
-    @classmethod
-    def from_config(cls, cfg: StackConfig) -> NetworkArgs:
-        return cls(
-            cidr_block=cfg.vpc_cidr,
-            az_count=cfg.az_count,
-            nat_strategy=cfg.nat_strategy,
-            flow_log_retention_days=cfg.audit_log_retention_days,
-        )
 
 
 class Network(Component):
@@ -61,18 +29,18 @@ class Network(Component):
     def __init__(
         self,
         name: str,
-        args: NetworkArgs,
+        settings: NetworkSettings,
+        inputs: NetworkInputs,
         ctx: StackContext,
-        flow_log_key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:network:Network", name, ctx, opts)
-        self.args = args
-        self.cidr_block = args.cidr_block
+        self.settings = settings
+        self.cidr_block = settings.vpc_cidr
         # The stack owns the NAT gateways' Elastic IPs (awsx would create them hidden): their addresses
         # are the VPC's stable egress identity, which the ALB's test listener admits and partners can
         # allowlist. awsx requires one per NAT gateway: one per AZ, or one for a single gateway.
-        nat_count = args.az_count if args.nat_strategy == "OnePerAz" else 1
+        nat_count = settings.az_count if settings.nat_strategy == "OnePerAz" else 1
         self.nat_eips = [
             aws.ec2.Eip(
                 self.child_name(f"nat-{i + 1}"),
@@ -85,15 +53,15 @@ class Network(Component):
         self.nat_public_ips: list[pulumi.Output[str]] = [eip.public_ip for eip in self.nat_eips]
         self.vpc = awsx.ec2.Vpc(
             self.child_name("vpc"),
-            cidr_block=args.cidr_block,
-            number_of_availability_zones=args.az_count,
+            cidr_block=settings.vpc_cidr,
+            number_of_availability_zones=settings.az_count,
             subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
             subnet_specs=[
                 awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC),
                 awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE),
             ],
             nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(
-                strategy=awsx.ec2.NatGatewayStrategy(args.nat_strategy),
+                strategy=awsx.ec2.NatGatewayStrategy(settings.nat_strategy),
                 elastic_ip_allocation_ids=[eip.allocation_id for eip in self.nat_eips],
             ),
             enable_dns_hostnames=True,  # interface endpoints and ECS service discovery need DNS
@@ -105,7 +73,7 @@ class Network(Component):
         self.public_subnet_ids: pulumi.Output[list[str]] = self.vpc.public_subnet_ids
         self.private_subnet_ids: pulumi.Output[list[str]] = self.vpc.private_subnet_ids
 
-        self.flow_log_group, self.flow_log = self._flow_log(flow_log_key_arn)
+        self.flow_log_group, self.flow_log = self._flow_log(inputs.flow_log_key_arn)
         # With no ingress/egress arguments the provider removes every rule of the VPC's default group.
         self.default_security_group = aws.ec2.DefaultSecurityGroup(
             self.child_name("default-sg"),
@@ -121,7 +89,7 @@ class Network(Component):
         group = aws.cloudwatch.LogGroup(
             self.child_name("flow-logs"),
             name=f"/aws/vpc/{self.naming.prefix}-flow-logs",
-            retention_in_days=self.args.flow_log_retention_days,
+            retention_in_days=self.settings.audit_log_retention_days,
             kms_key_id=key_arn,
             # Audit evidence (PCI-DSS 10.2.1): the policy pack applies the audit retention floor to it.
             tags=self.tags_with(LogClass="audit"),

@@ -16,9 +16,10 @@ import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs, Transition
-from components.config import StackConfig
 from components.iam import policy_document, trust_policy
 from components.kms import DESCRIPTIONS, PURPOSES, KeyPolicyContext, KeyPurpose, key_policy
+from components.security.contract import SecurityInputs
+from components.security.settings import SecuritySettings
 
 # ALB access logs accept only SSE-S3 destinations: "The only server-side encryption option that's
 # supported is Amazon S3-managed keys (SSE-S3)" (docs.aws.amazon.com/elasticloadbalancing/latest/
@@ -32,47 +33,6 @@ LOG_BUCKET_SSE_S3_REASON = (
 )
 ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3"
-AUDIT_MIN_RETENTION_DAYS = 365  # PCI-DSS 10.5.1
-
-
-@dataclass(frozen=True)
-class SecurityArgs:
-    """Settings of the security component.
-
-    log_retention_days: CloudWatch retention of ordinary logs (informational here; other log groups).
-    audit_log_retention_days: retention of audit evidence (trail log group, log and trail buckets);
-        at least 365 days (PCI-DSS 10.5.1).
-    enable_guardduty / enable_security_hub: optional per the runbook; default off.
-    archive_after_days / deep_archive_after_days: S3 lifecycle of audit objects (GLACIER_IR, then GLACIER).
-    """
-
-    log_retention_days: int = 30
-    audit_log_retention_days: int = 365
-    enable_guardduty: bool = False
-    enable_security_hub: bool = False
-    archive_after_days: int = 90
-    deep_archive_after_days: int = 180
-
-    def __post_init__(self) -> None:
-        if self.audit_log_retention_days < AUDIT_MIN_RETENTION_DAYS:
-            raise ValueError(
-                f"SecurityArgs.audit_log_retention_days={self.audit_log_retention_days} must be at least "
-                f"{AUDIT_MIN_RETENTION_DAYS} (PCI-DSS 10.5.1)"
-            )
-        if not self.archive_after_days < self.deep_archive_after_days < self.audit_log_retention_days:
-            raise ValueError(
-                "SecurityArgs: archive_after_days < deep_archive_after_days < audit_log_retention_days is required "
-                f"(got {self.archive_after_days}, {self.deep_archive_after_days}, {self.audit_log_retention_days})"
-            )
-
-    @classmethod
-    def from_config(cls, cfg: StackConfig) -> SecurityArgs:
-        return cls(
-            log_retention_days=cfg.log_retention_days,
-            audit_log_retention_days=cfg.audit_log_retention_days,
-            enable_guardduty=cfg.enable_guardduty,
-            enable_security_hub=cfg.enable_security_hub,
-        )
 
 
 @dataclass(frozen=True)
@@ -92,12 +52,13 @@ class Security(Component):
     def __init__(
         self,
         name: str,
-        args: SecurityArgs,
+        settings: SecuritySettings,
+        inputs: SecurityInputs,
         ctx: StackContext,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:security:Security", name, ctx, opts)
-        self.args = args
+        self.settings = settings
         self.trail_name = self.naming.resource("trail")
         # Built from parts (not trail.arn): the storage key and trail bucket policy need it before the trail exists.
         self.trail_arn = ctx.arn("cloudtrail", f"trail/{self.trail_name}")
@@ -108,7 +69,7 @@ class Security(Component):
         self.trail_log_group = aws.cloudwatch.LogGroup(
             self.child_name("trail"),
             name=f"/aws/cloudtrail/{self.trail_name}",
-            retention_in_days=args.audit_log_retention_days,
+            retention_in_days=settings.audit_log_retention_days,
             kms_key_id=self.keys.logs.arn,
             tags=self.tags_with(LogClass="audit"),
             opts=self.stateful_opts(delete_before_replace=True),
@@ -133,8 +94,8 @@ class Security(Component):
                 depends_on=[self.trail_bucket.policy, self._trail_role_policy],
             ),
         )
-        self.guardduty = self._guardduty() if args.enable_guardduty else None
-        self.security_hub = self._security_hub() if args.enable_security_hub else None
+        self.guardduty = self._guardduty() if settings.enable_guardduty else None
+        self.security_hub = self._security_hub() if settings.enable_security_hub else None
         self.register_outputs(self.stack_outputs())
 
     # --- keys ----------------------------------------------------------------------------
@@ -167,7 +128,7 @@ class Security(Component):
 
     # --- buckets ---------------------------------------------------------------------------
     def _audit_lifecycle(self) -> dict[str, Any]:
-        a = self.args
+        a = self.settings
         return {
             "transitions": (
                 Transition(a.archive_after_days, "GLACIER_IR"),

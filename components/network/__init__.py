@@ -1,0 +1,6 @@
+"""Network: the awsx VPC, flow logs, gateway endpoints, a closed default security group."""
+
+from components.network.component import Network
+from components.network.settings import NetworkSettings
+
+__all__ = ["Network", "NetworkSettings"]

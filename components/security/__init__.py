@@ -1,0 +1,6 @@
+"""Security: customer-managed keys, the access-log bucket, CloudTrail, GuardDuty, Security Hub."""
+
+from components.security.component import Security
+from components.security.settings import SecuritySettings
+
+__all__ = ["Security", "SecuritySettings"]
