@@ -168,3 +168,68 @@ def test_the_command_line_checks_preview_dumps(tmp_path, capsys):
     assert oc.main([str(broken)]) == 2
     assert "not an offline preview dump" in capsys.readouterr().err
     assert oc.main([]) == 2
+
+
+# --- the contract's outputs are generated from the components' outputs objects ---------------------
+
+
+def test_the_contract_outputs_are_generated_from_the_outputs_objects():
+    from tools import gen_outputs_contract as gen
+
+    assert (ROOT / "docs" / "outputs.contract.json").read_text() == gen.render(), (
+        "run python tools/gen_outputs_contract.py"
+    )
+
+
+def test_each_stack_output_has_one_owner_and_a_contract_type():
+    from components.outputs import contract_entries, output_fields
+    from components.stack import OUTPUT_TYPES
+
+    names = [spec.name for cls in OUTPUT_TYPES for _, spec in output_fields(cls)]
+    assert len(names) == len(set(names)), "a stack output is declared by two outputs objects"
+    assert set(names) == set(contract()["outputs"])
+    for cls in OUTPUT_TYPES:
+        for entry in contract_entries(cls).values():
+            assert oc.TYPE_RE.match(entry["type"])
+
+
+def test_the_stack_outputs_are_exactly_the_outputs_objects_fields():
+    """What the program exports is what the outputs objects declare (conditional ones when set)."""
+    from components.outputs import output_fields
+    from components.stack import OUTPUT_TYPES
+
+    declared = {spec.name for cls in OUTPUT_TYPES for _, spec in output_fields(cls) if spec.when is None}
+    assert set(stack("production").outputs) == declared
+
+
+@pytest.mark.parametrize(
+    ("annotation", "expected"),
+    [
+        ("pulumi.Output[str]", "string"),
+        ("pulumi.Output[list[str]]", "list<string>"),
+        ("Sequence[pulumi.Output[str]]", "list<string>"),
+        ("Mapping[str, pulumi.Output[str]]", "map<string>"),
+        ("pulumi.Output[str] | None", "string"),
+        ("int", "number"),
+        ("bool", "boolean"),
+    ],
+)
+def test_contract_type_of_an_annotation(annotation, expected):
+    from collections.abc import Mapping, Sequence
+
+    import pulumi
+
+    from components.outputs import contract_type
+
+    assert contract_type(eval(annotation, {"pulumi": pulumi, "Sequence": Sequence, "Mapping": Mapping})) == expected
+
+
+def test_an_output_with_two_types_or_no_contract_type_is_refused():
+    import pulumi
+
+    from components.outputs import contract_type
+
+    with pytest.raises(TypeError, match="one type"):
+        contract_type(pulumi.Output[str] | int)
+    with pytest.raises(TypeError, match="no contract type"):
+        contract_type(object)

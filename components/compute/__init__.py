@@ -4,7 +4,7 @@ Design notes: docs/decisions.md "Compute".
 """
 
 from components.compute.component import ComputeService
-from components.compute.contract import ComputeInputs
+from components.compute.contract import ComputeInputs, ComputeOutputs
 from components.compute.settings import ComputeSettings
 
-__all__ = ["ComputeInputs", "ComputeService", "ComputeSettings"]
+__all__ = ["ComputeInputs", "ComputeOutputs", "ComputeService", "ComputeSettings"]

@@ -12,7 +12,7 @@ from components.compute.alarms import error_rate_alarm, unhealthy_hosts_alarm
 from components.compute.autoscaling import build_autoscaling
 from components.compute.certificate import build_alias, build_certificate
 from components.compute.cluster import build_cluster
-from components.compute.contract import ComputeInputs
+from components.compute.contract import ComputeInputs, ComputeOutputs
 from components.compute.iam import execution_role, infrastructure_role, task_role
 from components.compute.loadbalancer import build_load_balancer
 from components.compute.network import build_security_groups
@@ -20,6 +20,7 @@ from components.compute.registry import build_registry
 from components.compute.service import build_service
 from components.compute.settings import ComputeSettings
 from components.compute.task import build_log_group, build_task_definition
+from components.outputs import exported
 
 
 class ComputeService(Component):
@@ -109,32 +110,39 @@ class ComputeService(Component):
             self, settings, self.cluster.name, self.service.name
         )
 
+        self.outputs = ComputeOutputs(
+            alb_dns_name=self.alb.dns_name,
+            alb_arn=self.alb.arn,
+            alb_arn_suffix=self.alb.arn_suffix,
+            cluster_name=self.cluster.name,
+            cluster_arn=self.cluster.arn,
+            service_name=self.service.name,
+            service_arn=self.service.id,
+            container_name=self.naming.container,
+            task_definition_arn=self.task_definition.arn,
+            task_definition_family=self.task_definition.family,
+            app_log_group_name=self.log_group.name,
+            ecr_repository_url=self.repository.repository_url,
+            ecr_repository_arn=self.repository.arn,
+            target_group_arns=[self.blue_target_group.arn, self.green_target_group.arn],
+            target_group_arn_suffixes=[self.blue_target_group.arn_suffix, self.green_target_group.arn_suffix],
+            https_listener_arn=self.https_listener.arn,
+            test_listener_arn=self.test_listener.arn,
+            alb_security_group_id=self.alb_security_group.id,
+            task_security_group_id=self.task_security_group.id,
+            task_role_arn=self.task_role.arn,
+            execution_role_arn=self.execution_role.arn,
+            certificate_arn=self.certificate_arn,
+            deployment_alarm_names=[a.name for a in self.deployment_alarms],
+            deployment_alarm_arns=[a.arn for a in self.deployment_alarms],
+            ecr_repository_name=self.repository.name,
+            # Read from the task definition itself: the build must produce this architecture.
+            task_cpu_architecture=self.task_definition.runtime_platform.apply(
+                lambda p: p.cpu_architecture if p is not None else None
+            ),
+        )
         self.register_outputs(self.stack_outputs())
 
     def stack_outputs(self) -> dict[str, Any]:
         """camelCase stack outputs (docs/outputs.md, "## Compute")."""
-        return {
-            "albDnsName": self.alb.dns_name,
-            "albArn": self.alb.arn,
-            "albArnSuffix": self.alb.arn_suffix,
-            "clusterName": self.cluster.name,
-            "clusterArn": self.cluster.arn,
-            "serviceName": self.service.name,
-            "serviceArn": self.service.id,
-            "containerName": self.naming.container,
-            "taskDefinitionArn": self.task_definition.arn,
-            "taskDefinitionFamily": self.task_definition.family,
-            "appLogGroupName": self.log_group.name,
-            "ecrRepositoryUrl": self.repository.repository_url,
-            "ecrRepositoryArn": self.repository.arn,
-            "targetGroupArns": [self.blue_target_group.arn, self.green_target_group.arn],
-            "targetGroupArnSuffixes": [self.blue_target_group.arn_suffix, self.green_target_group.arn_suffix],
-            "httpsListenerArn": self.https_listener.arn,
-            "testListenerArn": self.test_listener.arn,
-            "albSecurityGroupId": self.alb_security_group.id,
-            "taskSecurityGroupId": self.task_security_group.id,
-            "taskRoleArn": self.task_role.arn,
-            "executionRoleArn": self.execution_role.arn,
-            "certificateArn": self.certificate_arn,
-            "deploymentAlarmNames": [a.name for a in self.deployment_alarms],
-        }
+        return exported(self.outputs)

@@ -1,7 +1,7 @@
 """Data layer: DynamoDB tables, AWS Backup and (optionally) cross-region DR. See docs/data-model.md."""
 
 from components.data.component import DataTables
-from components.data.contract import DataInputs
+from components.data.contract import DataInputs, DataOutputs
 from components.data.settings import DataSettings
 
-__all__ = ["DataInputs", "DataSettings", "DataTables"]
+__all__ = ["DataInputs", "DataOutputs", "DataSettings", "DataTables"]

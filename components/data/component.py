@@ -14,10 +14,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.data.contract import DataInputs
+from components.data.contract import DataInputs, DataOutputs
 from components.data.key_policy import dr_key_policy
 from components.data.settings import DataSettings, TableDef
 from components.iam import trust_policy
+from components.outputs import exported
 
 # AWS managed policies are the documented way to let AWS Backup back up and restore DynamoDB:
 # they track every API the service needs (and new resource types) and are maintained by AWS.
@@ -67,15 +68,15 @@ class DataTables(Component):
         }
         self._backup()
 
-        self.register_outputs(
-            {
-                "tableNames": self.table_names,
-                "tableArns": self.table_arns,
-                "indexArns": self.index_arns,
-                "backupVaultName": self.vault.name,
-                "backupPlanId": self.plan.id,
-            }
+        self.outputs = DataOutputs(
+            table_names=self.table_names,
+            table_arns=self.table_arns,
+            backup_vault_name=self.vault.name,
+            backup_plan_id=self.plan.id,
+            index_arns=self.index_arns,
+            dr_backup_vault_arn=self.dr_vault.arn if self.dr_vault is not None else None,
         )
+        self.register_outputs(self.stack_outputs())
 
     # --- tables ---------------------------------------------------------------------------
     def _table(self, t: TableDef) -> aws.dynamodb.Table:
@@ -217,12 +218,5 @@ class DataTables(Component):
 
     # --- outputs --------------------------------------------------------------------------
     def stack_outputs(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "tableNames": self.table_names,
-            "tableArns": self.table_arns,
-            "backupVaultName": self.vault.name,
-            "backupPlanId": self.plan.id,
-        }
-        if self.dr_vault is not None:
-            out["drBackupVaultArn"] = self.dr_vault.arn
-        return out
+        """camelCase stack outputs (docs/outputs.md, "## Data")."""
+        return exported(self.outputs)

@@ -12,10 +12,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.edge.contract import EdgeInputs
+from components.edge.contract import EdgeInputs, EdgeOutputs
 from components.edge.rules import RuleDef, rule_defs, web_acl_rules
 from components.edge.settings import EdgeSettings
 from components.iam import policy_document
+from components.outputs import exported
 
 WAF_LOG_PREFIX = "aws-waf-logs-"  # WAF delivers only to destinations whose name starts with this
 # Headers that carry credentials or sessions: never written to the request log (PCI-DSS 3.3/8.3.1).
@@ -106,6 +107,9 @@ class Edge(Component):
             ],
             opts=self.opts(depends_on=[self.log_policy]),
         )
+        self.outputs = EdgeOutputs(
+            web_acl_arn=self.web_acl.arn, web_acl_name=self.web_acl.name, waf_rule_names=self.rule_metric_names
+        )
         self.register_outputs(self.stack_outputs())
 
     @property
@@ -115,4 +119,4 @@ class Edge(Component):
 
     def stack_outputs(self) -> dict[str, Any]:
         """camelCase stack outputs (docs/outputs.md, "## Edge")."""
-        return {"webAclArn": self.web_acl.arn}
+        return exported(self.outputs)

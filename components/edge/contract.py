@@ -1,4 +1,4 @@
-"""The Edge contract: what it takes from other components (EdgeInputs).
+"""The Edge contract: what it takes from other components (EdgeInputs) and what it gives (EdgeOutputs).
 
 Inputs hold only outputs of other components (literal strings in tests); settings come from
 ``EdgeSettings``, names from ``ctx.naming``.
@@ -6,9 +6,12 @@ Inputs hold only outputs of other components (literal strings in tests); setting
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pulumi
+
+from components.outputs import stack_output
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,13 @@ class EdgeInputs:
 
     alb_arn: pulumi.Input[str]
     logs_key_arn: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class EdgeOutputs:
+    """What Edge gives the stack and the components after it (docs/outputs.md, "## Edge")."""
+
+    web_acl_arn: pulumi.Output[str] = field(metadata=stack_output("webAclArn"))
+    # Wiring only: the AWS/WAFV2 ``WebACL`` dimension and each rule's ``Rule`` dimension, by priority.
+    web_acl_name: pulumi.Output[str]
+    waf_rule_names: Sequence[str]

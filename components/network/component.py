@@ -17,8 +17,9 @@ import pulumi_awsx as awsx
 
 from components.base import Component, StackContext
 from components.iam import policy_document, trust_policy
-from components.network.contract import NetworkInputs
+from components.network.contract import NetworkInputs, NetworkOutputs
 from components.network.settings import NetworkSettings
+from components.outputs import exported
 
 GATEWAY_SERVICES: tuple[str, ...] = ("s3", "dynamodb")
 
@@ -82,6 +83,13 @@ class Network(Component):
             opts=self.opts(),
         )
         self.endpoints = self._gateway_endpoints()
+        self.outputs = NetworkOutputs(
+            vpc_id=self.vpc_id,
+            public_subnet_ids=self.public_subnet_ids,
+            private_subnet_ids=self.private_subnet_ids,
+            nat_public_ips=self.nat_public_ips,
+            nat_public_cidrs=[pulumi.Output.concat(ip, "/32") for ip in self.nat_public_ips],
+        )
         self.register_outputs(self.stack_outputs())
 
     def _flow_log(self, key_arn: pulumi.Input[str]) -> tuple[aws.cloudwatch.LogGroup, aws.ec2.FlowLog]:
@@ -164,9 +172,5 @@ class Network(Component):
         }
 
     def stack_outputs(self) -> dict[str, Any]:
-        return {
-            "vpcId": self.vpc_id,
-            "publicSubnetIds": self.public_subnet_ids,
-            "privateSubnetIds": self.private_subnet_ids,
-            "natPublicIps": self.nat_public_ips,
-        }
+        """camelCase stack outputs (docs/outputs.md, "## Network")."""
+        return exported(self.outputs)

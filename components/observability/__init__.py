@@ -2,8 +2,14 @@
 log archive and budget (runbook "Monitoring & Alerting", "Cost Optimization")."""
 
 from components.observability.alarms import AlarmSpec, Metric, Thresholds
-from components.observability.alerting import Alerting, AlertingInputs
-from components.observability.component import Observability, ObservabilityInputs
+from components.observability.alerting import Alerting
+from components.observability.component import Observability
+from components.observability.contract import (
+    AlertingInputs,
+    AlertingOutputs,
+    ObservabilityInputs,
+    ObservabilityOutputs,
+)
 from components.observability.log_archive import LogArchive, LogArchiveArgs, LogArchiveInputs
 from components.observability.settings import AlertingSettings, ObservabilitySettings
 
@@ -11,6 +17,7 @@ __all__ = [
     "AlarmSpec",
     "Alerting",
     "AlertingInputs",
+    "AlertingOutputs",
     "AlertingSettings",
     "LogArchive",
     "LogArchiveArgs",
@@ -18,6 +25,7 @@ __all__ = [
     "Metric",
     "Observability",
     "ObservabilityInputs",
+    "ObservabilityOutputs",
     "ObservabilitySettings",
     "Thresholds",
 ]

@@ -7,14 +7,16 @@ only on behalf of this account. Subscribers: the ops email and, optionally, Page
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.iam import policy_document
+from components.observability.contract import AlertingInputs, AlertingOutputs
 from components.observability.settings import AlertingSettings
+from components.outputs import exported
 
 # Services that publish alarms, budget alerts, events and pipeline notifications to the topic.
 # The messaging key policy (Security, keys.messaging) admits the same principals.
@@ -24,13 +26,6 @@ PUBLISHERS: tuple[str, ...] = (
     "events.amazonaws.com",
     "codestar-notifications.amazonaws.com",
 )
-
-
-@dataclass(frozen=True)
-class AlertingInputs:
-    """messaging_key_arn: the CMK the alarm topic is encrypted with."""
-
-    messaging_key_arn: pulumi.Input[str]
 
 
 class Alerting(Component):
@@ -77,10 +72,13 @@ class Alerting(Component):
                 endpoint_auto_confirms=True,  # PagerDuty confirms the subscription itself
                 opts=self.opts(),
             )
-        self.register_outputs({"topicArn": self.topic.arn})
+        self.outputs = AlertingOutputs(alarm_topic_arn=self.topic.arn)
+        # Registered under the name the stack exports (alarmTopicArn): one name per value.
+        self.register_outputs(self.stack_outputs())
 
-    def stack_outputs(self) -> dict[str, pulumi.Output[str]]:
-        return {"alarmTopicArn": self.topic.arn}
+    def stack_outputs(self) -> dict[str, Any]:
+        """camelCase stack outputs (docs/outputs.md, "## Observability")."""
+        return exported(self.outputs)
 
 
 def topic_policy(

@@ -7,8 +7,7 @@ Consumes the outputs of Security, Data, Compute and Alerting through ``Observabi
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -17,6 +16,7 @@ import pulumi_aws as aws
 from components.base import Component, StackContext
 from components.observability.alarms import Thresholds, application_alarms, create_alarm
 from components.observability.budget import activate_cost_allocation_tags, create_budget
+from components.observability.contract import ObservabilityInputs, ObservabilityOutputs
 from components.observability.dashboards import (
     DashboardRefs,
     application_dashboard,
@@ -31,36 +31,11 @@ from components.observability.security_alarms import (
     trail_delivery_alarm,
 )
 from components.observability.settings import ObservabilitySettings
+from components.outputs import exported
 
 # Runbook "Key Metrics" thresholds (components/observability/alarms.py).
 THRESHOLDS = Thresholds()
 ERROR_PATTERN = "ERROR"  # runbook: aws logs tail /aws/ecs/budgetbuddy-cluster --filter-pattern "ERROR"
-
-
-@dataclass(frozen=True)
-class ObservabilityInputs:
-    """Upstream outputs (names and ARNs) this component watches."""
-
-    topic_arn: pulumi.Input[str]
-    cluster_name: pulumi.Input[str]
-    service_name: pulumi.Input[str]
-    alb_arn_suffix: pulumi.Input[str]
-    target_group_arn_suffixes: Sequence[pulumi.Input[str]]  # production, alternate
-    table_names: Mapping[str, pulumi.Input[str]]  # base name -> physical name
-    app_log_group_name: pulumi.Input[str]
-    trail_log_group_name: pulumi.Input[str]
-    logs_key_arn: pulumi.Input[str]
-    storage_key_arn: pulumi.Input[str]
-    log_bucket_name: pulumi.Input[str]
-    backup_vault_name: pulumi.Input[str]
-    deployment_alarm_arns: Sequence[pulumi.Input[str]] = ()
-    # The WAF web ACL's name (AWS/WAFV2 WebACL dimension) and its rules' metric names; None: no WAF.
-    web_acl_name: pulumi.Input[str] | None = None
-    waf_rule_names: Sequence[str] = ()
-
-    def __post_init__(self) -> None:
-        if not self.table_names:
-            raise ValueError("ObservabilityInputs.table_names must name at least one table")
 
 
 class Observability(Component):
@@ -185,13 +160,12 @@ class Observability(Component):
         )
 
         self.dashboards = self._dashboards(settings, inputs)
-        self.register_outputs(
-            {
-                "dashboardNames": [d.dashboard_name for _, d in sorted(self.dashboards.items())],
-                "budgetName": self.budget.name,
-                "logArchiveBucket": self.archive_bucket.name,
-            }
+        self.outputs = ObservabilityOutputs(
+            dashboard_names=pulumi.Output.all(*[d.dashboard_name for _, d in sorted(self.dashboards.items())]),
+            budget_name=self.budget.name,
+            log_archive_bucket=self.archive_bucket.name,
         )
+        self.register_outputs(self.stack_outputs())
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -287,9 +261,6 @@ class Observability(Component):
             for key, build in builders.items()
         }
 
-    def stack_outputs(self) -> dict[str, pulumi.Output[Any]]:
-        return {
-            "dashboardNames": pulumi.Output.all(*[d.dashboard_name for _, d in sorted(self.dashboards.items())]),
-            "budgetName": self.budget.name,
-            "logArchiveBucket": self.archive_bucket.name,
-        }
+    def stack_outputs(self) -> dict[str, Any]:
+        """camelCase stack outputs (docs/outputs.md, "## Observability")."""
+        return exported(self.outputs)

@@ -2,7 +2,15 @@
 
 from components.pipeline.build import BuildspecError
 from components.pipeline.component import Pipeline
-from components.pipeline.contract import PipelineInputs
+from components.pipeline.contract import PipelineInputs, PipelineOutputs
 from components.pipeline.settings import PLATFORMS, PipelineSettings, Platform
 
-__all__ = ["PLATFORMS", "BuildspecError", "Pipeline", "PipelineInputs", "PipelineSettings", "Platform"]
+__all__ = [
+    "PLATFORMS",
+    "BuildspecError",
+    "Pipeline",
+    "PipelineInputs",
+    "PipelineOutputs",
+    "PipelineSettings",
+    "Platform",
+]

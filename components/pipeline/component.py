@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs
 from components.iam import policy_document
+from components.outputs import exported
 from components.pipeline import build, iam, notifications, source
-from components.pipeline.contract import PipelineInputs
+from components.pipeline.contract import PipelineInputs, PipelineOutputs
 from components.pipeline.settings import PLATFORMS, PipelineSettings
 
 
@@ -200,13 +203,12 @@ class Pipeline(Component):
             self.opts(delete_before_replace=True),
         )
 
-        self.register_outputs(
-            {
-                "pipelineName": self.pipeline.name,
-                "pipelineArn": self.pipeline.arn,
-                "buildProjectName": self.build_project.name,
-            }
+        self.outputs = PipelineOutputs(
+            pipeline_name=self.pipeline.name,
+            pipeline_arn=self.pipeline.arn,
+            build_project_name=self.build_project.name,
         )
+        self.register_outputs(self.stack_outputs())
 
     # --- checks ---------------------------------------------------------------------------
     @staticmethod
@@ -245,9 +247,6 @@ class Pipeline(Component):
 
         return pulumi.Output.from_input(arch).apply(check)
 
-    def stack_outputs(self) -> dict[str, pulumi.Output[str]]:
-        return {
-            "pipelineName": self.pipeline.name,
-            "pipelineArn": self.pipeline.arn,
-            "buildProjectName": self.build_project.name,
-        }
+    def stack_outputs(self) -> dict[str, Any]:
+        """camelCase stack outputs (docs/outputs.md, "## Pipeline")."""
+        return exported(self.outputs)

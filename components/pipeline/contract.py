@@ -1,4 +1,5 @@
-"""The Pipeline contract: what it takes from other components (PipelineInputs).
+"""The Pipeline contract: what it takes from other components (PipelineInputs) and what it gives
+(PipelineOutputs).
 
 Inputs hold only outputs of other components (literal strings in tests); settings come from
 ``PipelineSettings``, names from ``ctx.naming``.
@@ -6,9 +7,11 @@ Inputs hold only outputs of other components (literal strings in tests); setting
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
+
+from components.outputs import stack_output
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,12 @@ class PipelineInputs:
     logs_key_arn: pulumi.Input[str]
     log_bucket_name: pulumi.Input[str]
     alarm_topic_key_arn: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
+class PipelineOutputs:
+    """What Pipeline gives the stack (docs/outputs.md, "## Pipeline")."""
+
+    pipeline_name: pulumi.Output[str] = field(metadata=stack_output("pipelineName"))
+    pipeline_arn: pulumi.Output[str] = field(metadata=stack_output("pipelineArn"))
+    build_project_name: pulumi.Output[str] = field(metadata=stack_output("buildProjectName"))

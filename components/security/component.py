@@ -18,7 +18,8 @@ from components.base import Component, StackContext
 from components.buckets import SecureBucket, SecureBucketArgs, Transition
 from components.iam import policy_document, trust_policy
 from components.kms import DESCRIPTIONS, PURPOSES, KeyPolicyContext, KeyPurpose, key_policy
-from components.security.contract import SecurityInputs
+from components.outputs import exported
+from components.security.contract import SecurityInputs, SecurityOutputs
 from components.security.settings import SecuritySettings
 
 # ALB access logs accept only SSE-S3 destinations: "The only server-side encryption option that's
@@ -96,6 +97,20 @@ class Security(Component):
         )
         self.guardduty = self._guardduty() if settings.enable_guardduty else None
         self.security_hub = self._security_hub() if settings.enable_security_hub else None
+        self.outputs = SecurityOutputs(
+            kms_key_arns=self.keys.arns(),
+            log_bucket_name=self.log_bucket.name,
+            trail_bucket_name=self.trail_bucket.name,
+            trail_arn=self.trail.arn,
+            trail_log_group_name=self.trail_log_group.name,
+            logs_key_arn=self.keys.logs.arn,
+            data_key_arn=self.keys.data.arn,
+            storage_key_arn=self.keys.storage.arn,
+            messaging_key_arn=self.keys.messaging.arn,
+            writable_log_bucket_name=pulumi.Output.all(self.log_bucket.name, self.log_bucket.policy.id).apply(
+                lambda v: v[0]
+            ),
+        )
         self.register_outputs(self.stack_outputs())
 
     # --- keys ----------------------------------------------------------------------------
@@ -293,10 +308,5 @@ class Security(Component):
 
     # --- outputs ---------------------------------------------------------------------------------
     def stack_outputs(self) -> dict[str, Any]:
-        return {
-            "kmsKeyArns": self.keys.arns(),
-            "logBucketName": self.log_bucket.name,
-            "trailBucketName": self.trail_bucket.name,
-            "trailArn": self.trail.arn,
-            "trailLogGroupName": self.trail_log_group.name,
-        }
+        """camelCase stack outputs (docs/outputs.md, "## Security")."""
+        return exported(self.outputs)
