@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from components.identity import IdentitySettings
 
 TAG_KEYS: tuple[str, ...] = ("Environment", "Service", "Team")
+WAF_LOG_PREFIX = "aws-waf-logs-"  # WAF delivers only to destinations whose name starts with this
+MAX_CONNECTION_NAME = 32  # CodeConnections CreateConnection: 1-32 characters
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,35 @@ class Naming:
     @property
     def app_log_group(self) -> str:
         return f"/aws/ecs/{self.cluster}"
+
+    @property
+    def trail(self) -> str:
+        return self.resource("trail")
+
+    @property
+    def trail_log_group(self) -> str:
+        return f"/aws/cloudtrail/{self.trail}"
+
+    @property
+    def flow_log_group(self) -> str:
+        return f"/aws/vpc/{self.prefix}-flow-logs"
+
+    @property
+    def waf_log_group(self) -> str:
+        """WAF delivers only to log groups whose name starts with ``aws-waf-logs-``."""
+        return f"{WAF_LOG_PREFIX}{self.prefix}"
+
+    def key_alias(self, purpose: str) -> str:
+        """``alias/budgetbuddy/logs``: the alias of the customer-managed key for ``purpose``."""
+        return f"alias/{self.prefix}/{purpose}"
+
+    @property
+    def github_connection(self) -> str:
+        """The CodeConnections connection to GitHub (1-32 characters: CreateConnection)."""
+        name = self.resource("github")
+        if len(name) > MAX_CONNECTION_NAME:
+            raise ValueError(f"connection name {name!r} exceeds {MAX_CONNECTION_NAME} characters")
+        return name
 
     def table(self, base: str) -> str:
         """`BudgetBuddy-Users` in production, `BudgetBuddy-staging-Users` elsewhere."""

@@ -18,7 +18,6 @@ from components.edge.settings import EdgeSettings
 from components.iam import policy_document
 from components.outputs import exported
 
-WAF_LOG_PREFIX = "aws-waf-logs-"  # WAF delivers only to destinations whose name starts with this
 # Headers that carry credentials or sessions: never written to the request log (PCI-DSS 3.3/8.3.1).
 REDACTED_HEADERS: tuple[str, ...] = ("authorization", "cookie")
 
@@ -62,7 +61,7 @@ class Edge(Component):
             opts=self.opts(),
         )
 
-        log_name = f"{WAF_LOG_PREFIX}{self.naming.prefix}"
+        log_name = self.naming.waf_log_group
         self.log_group = aws.cloudwatch.LogGroup(
             self.child_name("logs"),
             name=log_name,

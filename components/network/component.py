@@ -96,7 +96,7 @@ class Network(Component):
         ctx = self.ctx
         group = aws.cloudwatch.LogGroup(
             self.child_name("flow-logs"),
-            name=f"/aws/vpc/{self.naming.prefix}-flow-logs",
+            name=self.naming.flow_log_group,
             retention_in_days=self.settings.audit_log_retention_days,
             kms_key_id=key_arn,
             # Audit evidence (PCI-DSS 10.2.1): the policy pack applies the audit retention floor to it.

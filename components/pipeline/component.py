@@ -65,7 +65,7 @@ class Pipeline(Component):
         if settings.codestar_connection_arn is None:
             self.connection = source.create_connection(
                 self.child_name("github"),
-                source.connection_name(naming.prefix),
+                naming.github_connection,
                 self.tags,
                 # Replacing it would need a new approval in the console: keep it in production.
                 self.stateful_opts(delete_before_replace=True),

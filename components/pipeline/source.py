@@ -16,15 +16,6 @@ import pulumi_aws as aws
 SOURCE_ACTION = "Source"
 SOURCE_ARTIFACT = "source"
 SOURCE_NAMESPACE = "SourceVariables"
-# Connection names: 1-32 characters (CodeConnections CreateConnection).
-MAX_CONNECTION_NAME = 32
-
-
-def connection_name(prefix: str) -> str:
-    name = f"{prefix}-github"
-    if len(name) > MAX_CONNECTION_NAME:
-        raise ValueError(f"connection name {name!r} exceeds {MAX_CONNECTION_NAME} characters")
-    return name
 
 
 def create_connection(

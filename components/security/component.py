@@ -60,7 +60,7 @@ class Security(Component):
     ) -> None:
         super().__init__("budgetbuddy:security:Security", name, ctx, opts)
         self.settings = settings
-        self.trail_name = self.naming.resource("trail")
+        self.trail_name = self.naming.trail
         # Built from parts (not trail.arn): the storage key and trail bucket policy need it before the trail exists.
         self.trail_arn = ctx.arn("cloudtrail", f"trail/{self.trail_name}")
 
@@ -69,7 +69,7 @@ class Security(Component):
         self.trail_bucket = self._trail_bucket()
         self.trail_log_group = aws.cloudwatch.LogGroup(
             self.child_name("trail"),
-            name=f"/aws/cloudtrail/{self.trail_name}",
+            name=self.naming.trail_log_group,
             retention_in_days=settings.audit_log_retention_days,
             kms_key_id=self.keys.logs.arn,
             tags=self.tags_with(LogClass="audit"),
@@ -130,12 +130,12 @@ class Security(Component):
             key_usage="ENCRYPT_DECRYPT",
             customer_master_key_spec="SYMMETRIC_DEFAULT",
             policy=policy,
-            tags=self.tags_with(Name=f"{self.naming.prefix}-{purpose}", KeyPurpose=purpose),
+            tags=self.tags_with(Name=self.naming.resource(purpose), KeyPurpose=purpose),
             opts=self.stateful_opts(),
         )
         aws.kms.Alias(
             self.child_name(f"{purpose}-key"),
-            name=f"alias/{self.naming.prefix}/{purpose}",
+            name=self.naming.key_alias(purpose),
             target_key_id=key.key_id,
             opts=self.opts(delete_before_replace=True),
         )
