@@ -23,7 +23,9 @@ class StackContext:
     def production(self) -> bool:
         return self.naming.production
 
-    def arn(self, service: str, resource: str, region: bool = True, account: bool = True) -> pulumi.Output[str]:
+    def arn(
+        self, service: str, resource: pulumi.Input[str], region: bool = True, account: bool = True
+    ) -> pulumi.Output[str]:
         """An ARN in this stack's account/region, e.g. arn("logs", "log-group:/aws/ecs/x")."""
         reg = self.region if region else ""
         return pulumi.Output.concat(

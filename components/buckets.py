@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.iam import policy_document
+from components.iam import Statement, policy_document
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class SecureBucket(Component):
             rule={"object_ownership": "BucketOwnerEnforced"},
             opts=child,
         )
+        sse: aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgsDict
         if args.kms_key_arn is not None:
             sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn}
             bucket_key = True  # fewer KMS requests, lower cost
@@ -116,7 +117,7 @@ class SecureBucket(Component):
             versioning_configuration={"status": "Enabled"},
             opts=child,
         )
-        rule: dict[str, Any] = {
+        rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
             "id": "lifecycle",
             "status": "Enabled",
             "filter": {},
@@ -147,7 +148,10 @@ class SecureBucket(Component):
             "Resource": [self.bucket.arn, pulumi.Output.concat(self.bucket.arn, "/*")],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
-        statements = [tls_only, *(s(self.bucket.arn) if callable(s) else s for s in args.policy_statements)]
+        statements: list[Statement] = [
+            tls_only,
+            *(s(self.bucket.arn) if callable(s) else s for s in args.policy_statements),
+        ]
         self.policy = aws.s3.BucketPolicy(
             name,
             bucket=bucket_id,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-Statement = Mapping[str, Any]
+Statement = pulumi.Input[Mapping[str, Any]]  # a statement, or an Output of one (json_dumps resolves it)
 
 
 def policy_document(*statements: Statement) -> pulumi.Output[str]:

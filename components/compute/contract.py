@@ -72,4 +72,4 @@ class ComputeOutputs:
     # repository's name, and the architecture the task definition runs on (the build must produce it).
     deployment_alarm_arns: Sequence[pulumi.Output[str]]
     ecr_repository_name: pulumi.Output[str]
-    task_cpu_architecture: pulumi.Output[str]
+    task_cpu_architecture: pulumi.Output[str | None]  # None: the task definition names no platform

@@ -46,8 +46,15 @@ def build_security_groups(c: Component, settings: ComputeSettings, inputs: Compu
     port = settings.container_port
 
     def rule(
-        cls: type[pulumi.CustomResource], suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **peer: object
+        cls: type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule],
+        suffix: str,
+        group: aws.ec2.SecurityGroup,
+        p: int,
+        desc: str,
+        cidr_ipv4: pulumi.Input[str] | None = None,
+        referenced_security_group_id: pulumi.Input[str] | None = None,
     ) -> pulumi.CustomResource:
+        # The peer is one of cidr_ipv4 / referenced_security_group_id; the other stays unset (None).
         return cls(
             c.child_name(suffix),
             security_group_id=group.id,
@@ -57,13 +64,18 @@ def build_security_groups(c: Component, settings: ComputeSettings, inputs: Compu
             description=desc,
             tags=c.tags,
             opts=c.opts(),
-            **peer,
+            cidr_ipv4=cidr_ipv4,
+            referenced_security_group_id=referenced_security_group_id,
         )
 
-    def ingress(suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **src: object) -> pulumi.CustomResource:
+    def ingress(
+        suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **src: pulumi.Input[str]
+    ) -> pulumi.CustomResource:
         return rule(aws.vpc.SecurityGroupIngressRule, suffix, group, p, desc, **src)
 
-    def egress(suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **dst: object) -> pulumi.CustomResource:
+    def egress(
+        suffix: str, group: aws.ec2.SecurityGroup, p: int, desc: str, **dst: pulumi.Input[str]
+    ) -> pulumi.CustomResource:
         return rule(aws.vpc.SecurityGroupEgressRule, suffix, group, p, desc, **dst)
 
     rules = (

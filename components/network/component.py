@@ -9,6 +9,7 @@ awsx security groups are never used (they are open by default).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -71,8 +72,8 @@ class Network(Component):
             opts=self.opts(),
         )
         self.vpc_id: pulumi.Output[str] = self.vpc.vpc_id
-        self.public_subnet_ids: pulumi.Output[list[str]] = self.vpc.public_subnet_ids
-        self.private_subnet_ids: pulumi.Output[list[str]] = self.vpc.private_subnet_ids
+        self.public_subnet_ids: pulumi.Output[Sequence[str]] = self.vpc.public_subnet_ids
+        self.private_subnet_ids: pulumi.Output[Sequence[str]] = self.vpc.private_subnet_ids
 
         self.flow_log_group, self.flow_log = self._flow_log(inputs.flow_log_key_arn)
         # With no ingress/egress arguments the provider removes every rule of the VPC's default group.

@@ -22,8 +22,8 @@ class NetworkOutputs:
     """What Network gives the stack and the components after it (docs/outputs.md, "## Network")."""
 
     vpc_id: pulumi.Output[str] = field(metadata=stack_output("vpcId"))
-    public_subnet_ids: pulumi.Output[list[str]] = field(metadata=stack_output("publicSubnetIds"))
-    private_subnet_ids: pulumi.Output[list[str]] = field(metadata=stack_output("privateSubnetIds"))
+    public_subnet_ids: pulumi.Output[Sequence[str]] = field(metadata=stack_output("publicSubnetIds"))
+    private_subnet_ids: pulumi.Output[Sequence[str]] = field(metadata=stack_output("privateSubnetIds"))
     nat_public_ips: Sequence[pulumi.Output[str]] = field(metadata=stack_output("natPublicIps"))
     # The NAT gateways' public addresses as /32 CIDRs: the VPC's egress identity (ALB test listener).
     nat_public_cidrs: Sequence[pulumi.Output[str]]

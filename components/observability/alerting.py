@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import Component, StackContext
-from components.iam import policy_document
+from components.iam import Statement, policy_document
 from components.observability.contract import AlertingInputs, AlertingOutputs
 from components.observability.settings import AlertingSettings
 from components.outputs import exported
@@ -85,7 +85,7 @@ def topic_policy(
     topic_arn: pulumi.Input[str], account_id: pulumi.Input[str], partition: str = "aws"
 ) -> pulumi.Output[str]:
     """Publishing rights for the alerting services, each confined to this account; TLS only."""
-    statements = [
+    statements: list[Statement] = [
         {
             "Sid": "AllowAlertingServicesPublish",
             "Effect": "Allow",

@@ -7,7 +7,7 @@ Consumes the outputs of Security, Data, Compute and Alerting through ``Observabi
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -18,6 +18,7 @@ from components.observability.alarms import Thresholds, application_alarms, crea
 from components.observability.budget import activate_cost_allocation_tags, create_budget
 from components.observability.contract import ObservabilityInputs, ObservabilityOutputs
 from components.observability.dashboards import (
+    Dashboard,
     DashboardRefs,
     application_dashboard,
     compliance_dashboard,
@@ -251,11 +252,15 @@ class Observability(Component):
             "compliance": compliance_dashboard,
             "cost": cost_dashboard,
         }
+
+        def body(build: Callable[[DashboardRefs], Dashboard]) -> pulumi.Output[str]:
+            return resolved.apply(lambda v: build(refs(v)).to_json())
+
         return {
             key: aws.cloudwatch.Dashboard(
                 self.child_name(f"dashboard-{key}"),
                 dashboard_name=self.naming.resource(key),
-                dashboard_body=resolved.apply(lambda v, build=build: build(refs(v)).to_json()),
+                dashboard_body=body(build),
                 opts=self.opts(delete_before_replace=True),
             )
             for key, build in builders.items()

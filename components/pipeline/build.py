@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 import yaml
 
 from components.pipeline.source import SOURCE_ARTIFACT, SOURCE_NAMESPACE
@@ -54,7 +54,7 @@ def load_buildspec(path: Path, platform: str) -> str:
 COMMIT_ID_VARIABLE = f"#{{{SOURCE_NAMESPACE}.CommitId}}"
 
 
-def build_action(project_name: Any) -> dict[str, Any]:
+def build_action(project_name: pulumi.Input[str]) -> aws.codepipeline.PipelineStageActionArgsDict:
     return {
         "name": "Build",
         "category": "Build",
@@ -73,7 +73,9 @@ def build_action(project_name: Any) -> dict[str, Any]:
     }
 
 
-def deploy_action(cluster_name: Any, service_name: Any) -> dict[str, Any]:
+def deploy_action(
+    cluster_name: pulumi.Input[str], service_name: pulumi.Input[str]
+) -> aws.codepipeline.PipelineStageActionArgsDict:
     """The ECS (standard) deploy action: registers a revision with the new image and updates the
     service; the service's deployment strategy (BLUE_GREEN or CANARY) shifts the traffic."""
     return {
@@ -91,7 +93,9 @@ def deploy_action(cluster_name: Any, service_name: Any) -> dict[str, Any]:
     }
 
 
-def approval_action(topic_arn: Any, service_name: Any) -> dict[str, Any]:
+def approval_action(
+    topic_arn: pulumi.Input[str], service_name: pulumi.Input[str]
+) -> aws.codepipeline.PipelineStageActionArgsDict:
     return {
         "name": "Approve",
         "category": "Approval",

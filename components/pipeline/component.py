@@ -163,7 +163,7 @@ class Pipeline(Component):
         )
 
         # --- the pipeline ------------------------------------------------------------------
-        stages: list[dict[str, object]] = [
+        stages: list[aws.codepipeline.PipelineStageArgsDict] = [
             {
                 "name": "Source",
                 "actions": [source.source_action(connection_arn, settings.github_repository, settings.github_branch)],
@@ -212,8 +212,8 @@ class Pipeline(Component):
 
     # --- checks ---------------------------------------------------------------------------
     @staticmethod
-    def _architecture_problem(name: str, settings: PipelineSettings, architecture: str) -> str | None:
-        expected = PLATFORMS.get(architecture)
+    def _architecture_problem(name: str, settings: PipelineSettings, architecture: str | None) -> str | None:
+        expected = PLATFORMS.get(architecture) if architecture is not None else None
         if expected is None:
             return (
                 f"Pipeline {name!r}: task_cpu_architecture={architecture!r} is not one of {sorted(PLATFORMS)} "
@@ -240,12 +240,12 @@ class Pipeline(Component):
         if isinstance(arch, str):
             return settings.build_environment_type
 
-        def check(value: str) -> str:
+        def check(value: str | None) -> str:
             if problem := self._architecture_problem(self._name, settings, value):
                 raise ValueError(problem)
             return settings.build_environment_type
 
-        return pulumi.Output.from_input(arch).apply(check)
+        return pulumi.Output.from_input(inputs.task_cpu_architecture).apply(check)
 
     def stack_outputs(self) -> dict[str, Any]:
         """camelCase stack outputs (docs/outputs.md, "## Pipeline")."""

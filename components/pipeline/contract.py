@@ -37,7 +37,7 @@ class PipelineInputs:
     service_arn: pulumi.Input[str]
     task_role_arn: pulumi.Input[str]
     execution_role_arn: pulumi.Input[str]
-    task_cpu_architecture: pulumi.Input[str]
+    task_cpu_architecture: pulumi.Input[str | None]
     alarm_topic_arn: pulumi.Input[str]
     storage_key_arn: pulumi.Input[str]
     logs_key_arn: pulumi.Input[str]

@@ -8,8 +8,6 @@ available connection is used instead and nothing is created.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_aws as aws
 
@@ -30,7 +28,9 @@ def create_connection(
     )
 
 
-def source_action(connection_arn: pulumi.Input[str], repository: str, branch: str) -> dict[str, Any]:
+def source_action(
+    connection_arn: pulumi.Input[str], repository: str, branch: str
+) -> aws.codepipeline.PipelineStageActionArgsDict:
     return {
         "name": SOURCE_ACTION,
         "category": "Source",
@@ -49,7 +49,7 @@ def source_action(connection_arn: pulumi.Input[str], repository: str, branch: st
     }
 
 
-def push_trigger(branch: str) -> dict[str, Any]:
+def push_trigger(branch: str) -> aws.codepipeline.PipelineTriggerArgsDict:
     """V2 trigger: run on pushes to the configured branch only."""
     return {
         "provider_type": "CodeStarSourceConnection",

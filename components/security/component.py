@@ -64,7 +64,13 @@ class Security(Component):
         # Built from parts (not trail.arn): the storage key and trail bucket policy need it before the trail exists.
         self.trail_arn = ctx.arn("cloudtrail", f"trail/{self.trail_name}")
 
-        self.keys = SecurityKeys(**{p: self._key(p) for p in PURPOSES})
+        # In PURPOSES order (the order the keys register in).
+        self.keys = SecurityKeys(
+            logs=self._key("logs"),
+            data=self._key("data"),
+            storage=self._key("storage"),
+            messaging=self._key("messaging"),
+        )
         self.log_bucket = self._log_bucket()
         self.trail_bucket = self._trail_bucket()
         self.trail_log_group = aws.cloudwatch.LogGroup(
