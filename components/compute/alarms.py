@@ -7,6 +7,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import metric_alarm
 from components.base import Component
 from components.compute.settings import ComputeSettings
 
@@ -30,9 +31,11 @@ def error_rate_alarm(
 ) -> aws.cloudwatch.MetricAlarm:
     """Target 5XX responses as a percentage of requests, per minute; ALARM on 2 of 3 minutes above 1 %."""
     dims = {"LoadBalancer": alb_arn_suffix}
-    return aws.cloudwatch.MetricAlarm(
+    return metric_alarm(
+        c,
         c.child_name("error-rate-alarm"),
         name=c.naming.resource("alb-5xx-error-rate"),
+        topic_arn=topic_arn,
         alarm_description=(
             f"Runbook 'Error Rate: Alert if > {settings.error_rate_threshold_percent:g}%': backend 5XX responses / "
             "requests at the ALB. ECS rolls a deployment back while this is in ALARM."
@@ -54,11 +57,7 @@ def error_rate_alarm(
         # ALB publishes RequestCount and 5XX counts only when requests arrive: a gap is an idle
         # minute with no errors, and must not roll a deployment back.
         treat_missing_data="notBreaching",
-        actions_enabled=True,
-        alarm_actions=[topic_arn],
-        ok_actions=[topic_arn],
         tags=c.tags,
-        opts=c.opts(),
     )
 
 
@@ -75,9 +74,11 @@ def unhealthy_hosts_alarm(
     group serving production (or the green revision under test) is the one whose targets can fail;
     an idle group has no targets and reports 0.
     """
-    return aws.cloudwatch.MetricAlarm(
+    return metric_alarm(
+        c,
         c.child_name(f"unhealthy-{color}-alarm"),
         name=c.naming.resource(f"unhealthy-hosts-{color}"),
+        topic_arn=topic_arn,
         alarm_description=(
             f"Unhealthy backend targets in the {color} target group (ALB health checks). "
             "ECS rolls a deployment back while this is in ALARM."
@@ -93,9 +94,5 @@ def unhealthy_hosts_alarm(
         # A gap means the group has no registered targets (the idle colour between deployments):
         # nothing is unhealthy. A deployment's new tasks register and publish within a minute.
         treat_missing_data="notBreaching",
-        actions_enabled=True,
-        alarm_actions=[topic_arn],
-        ok_actions=[topic_arn],
         tags=c.tags,
-        opts=c.opts(),
     )

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import metric_alarm
 from components.base import Component
 
 COMPARISONS = (
@@ -104,24 +106,19 @@ def create_alarm(
     owner: Component, spec: AlarmSpec, topic_arn: pulumi.Input[str], prefix: str = "alarm"
 ) -> aws.cloudwatch.MetricAlarm:
     """Register ``spec`` as an aws.cloudwatch.MetricAlarm child of ``owner``, notifying ``topic_arn``."""
-    name = owner.naming.resource(spec.key)
-    common: dict = dict(
-        name=name,
+    resource_name = owner.child_name(f"{prefix}-{spec.key}")
+    common: dict[str, Any] = dict(
+        name=owner.naming.resource(spec.key),
+        topic_arn=topic_arn,
         alarm_description=spec.description,
         comparison_operator=spec.comparison,
         evaluation_periods=spec.evaluation_periods,
         datapoints_to_alarm=spec.datapoints_to_alarm,
         treat_missing_data=spec.treat_missing_data,
-        actions_enabled=True,
-        alarm_actions=[topic_arn],
-        ok_actions=[topic_arn],
-        tags=owner.tags_with(Name=name),
-        # PutMetricAlarm upserts by name: a create-before-delete replacement would delete the new alarm.
-        opts=owner.opts(delete_before_replace=True),
     )
     if spec.anomaly_band is not None:
         assert spec.metric is not None
-        queries = [
+        queries: list[aws.cloudwatch.MetricAlarmMetricQueryArgsDict] = [
             {"id": "m1", "metric": _query_metric(spec.metric, spec.period), "return_data": True},
             {
                 "id": "ad1",
@@ -130,9 +127,7 @@ def create_alarm(
                 "return_data": True,
             },
         ]
-        return aws.cloudwatch.MetricAlarm(
-            owner.child_name(f"{prefix}-{spec.key}"), metric_queries=queries, threshold_metric_id="ad1", **common
-        )
+        return metric_alarm(owner, resource_name, metric_queries=queries, threshold_metric_id="ad1", **common)
     if spec.query is not None:
         queries = [
             {
@@ -143,25 +138,25 @@ def create_alarm(
                 "return_data": True,
             }
         ]
-        return aws.cloudwatch.MetricAlarm(
-            owner.child_name(f"{prefix}-{spec.key}"), metric_queries=queries, threshold=spec.threshold, **common
-        )
+        return metric_alarm(owner, resource_name, metric_queries=queries, threshold=spec.threshold, **common)
     m = spec.metric
     assert m is not None
-    stat = {"extended_statistic": m.stat} if m.extended else {"statistic": m.stat}
-    return aws.cloudwatch.MetricAlarm(
-        owner.child_name(f"{prefix}-{spec.key}"),
+    return metric_alarm(
+        owner,
+        resource_name,
         namespace=m.namespace,
         metric_name=m.name,
         dimensions=dict(m.dimensions) or None,
         period=spec.period,
         threshold=spec.threshold,
-        **stat,
+        # A percentile (p95) is an extended statistic; the argument left None is not sent.
+        extended_statistic=m.stat if m.extended else None,
+        statistic=None if m.extended else m.stat,
         **common,
     )
 
 
-def _query_metric(m: Metric, period: int) -> dict:
+def _query_metric(m: Metric, period: int) -> aws.cloudwatch.MetricAlarmMetricQueryMetricArgsDict:
     return {
         "namespace": m.namespace,
         "metric_name": m.name,
