@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run once in a child process: which pulumi_aws service packages does a production preview really load?
 _SERVICES_PROBE = """
 import json, sys, types
-from preview.__main__ import main
+from preview.cli import main
 import contextlib, io
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     main(["production"])

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import preview.__main__ as cli
+import preview.cli as cli
 from components.config import CONFIG_KEYS, ConfigError, parse_config
-from preview import dump
+from preview import pipeline
 from preview.stackfiles import StackFileError, load_stack
 from tests.harness import ROOT
 
@@ -245,7 +245,7 @@ def project_root(tmp_path, monkeypatch) -> Path:
     shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     write(tmp_path, GOOD_STACK)
     monkeypatch.setattr(cli, "ROOT", tmp_path)
-    monkeypatch.setattr(dump, "ROOT", tmp_path)
+    monkeypatch.setattr(pipeline, "ROOT", tmp_path)
     return tmp_path
 
 
