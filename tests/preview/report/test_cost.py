@@ -24,7 +24,7 @@ from preview.report import cost as cost_views
 from preview.report.cost import arithmetic
 from tests.policies.policy_fixtures import baseline
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 STACKS = ("staging", "production")
 
 
