@@ -71,6 +71,7 @@ if ((${#jobs[@]} > 0)); then run_job "${jobs[@]}"; fi
 exit 0
 """
 
+
 @dataclass
 class Run:
     rc: int
