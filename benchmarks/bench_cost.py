@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 
 from preview import cost  # noqa: E402
+from preview.report import cost as cost_views  # noqa: E402
 
 
 def main() -> None:
@@ -39,8 +40,8 @@ def main() -> None:
     for _ in range(args.runs):
         t0 = time.perf_counter()
         report = cost.estimate(resources, stack)
-        cost.to_markdown(report)
-        cost.render(report, Console(width=80, file=io.StringIO(), color_system=None))
+        cost_views.to_markdown(report)
+        cost_views.render(report, Console(width=80, file=io.StringIO(), color_system=None))
         times.append(time.perf_counter() - t0)
     print(f"{stack}: {len(resources)} resources, {len(report.items)} line items, total ${report.total:,.2f}",
           f"(${report.total_max:,.2f} at max capacity)")  # fmt: skip

@@ -6,7 +6,7 @@ The floor is a bare interpreter that imports exactly the modules the run needs a
 pulumi_awsx, pulumi_policy, and the pulumi_aws service packages the program touches, forced to load (pulumi_aws
 hands out lazy stubs, so `import pulumi_aws` alone costs almost nothing). The list of service packages is read
 off a real in-process run, not typed by hand. Goal (docs/preview.md, "Speed"): the default
-`python -m preview production` within 1.5x of that floor. Each figure is a whole process, as a user runs it;
+`python -m preview production` within 1.4x of that floor. Each figure is a whole process, as a user runs it;
 progress goes to stderr as the runs happen. Tests never assert these numbers.
 """
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run once in a child process: which pulumi_aws service packages does a production preview really load?
 _SERVICES_PROBE = """
 import json, sys, types
-from preview.__main__ import main
+from preview.cli import main
 import contextlib, io
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     main(["production"])

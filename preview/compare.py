@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pulumi.runtime.rpc import UNKNOWN
-
-from preview import dump
-from preview.summary import short_type, usd, violation_lines, violation_order, wrap
+from preview import cost, dump, pipeline
+from preview.report.summary import violation_order
+from preview.stackfiles import available_stacks
+from preview.wire import UNKNOWN
 
 NO_BASE = ("none", "")
 FORMAT_VERSION = 1
@@ -199,12 +199,10 @@ def load_head(spec: str, overrides: list[str], assumptions: Any = None) -> dict[
         if error is not None:
             raise CompareError(f"HEAD {path}: records a failed preview ({error}); there is nothing to judge")
         return dump.normalize(doc)
-    from preview.stackfiles import available_stacks
-
-    if spec not in available_stacks(dump.ROOT):
-        stacks = ", ".join(available_stacks(dump.ROOT)) or "none"
+    if spec not in available_stacks(pipeline.ROOT):
+        stacks = ", ".join(available_stacks(pipeline.ROOT)) or "none"
         raise CompareError(f"HEAD {spec!r}: neither a dump file nor a stack (stacks: {stacks})")
-    return dump.build(spec, overrides, assumptions=assumptions)
+    return pipeline.build(spec, overrides, assumptions=assumptions)
 
 
 def _complete(doc: dict[str, Any], which: str, notes: list[str]) -> dict[str, Any]:
@@ -212,7 +210,7 @@ def _complete(doc: dict[str, Any], which: str, notes: list[str]) -> dict[str, An
     missing = [k for k in ("cost", "policy") if doc.get(k) is None]
     if not missing:
         return doc
-    done = dump.judge(dump.normalize(doc)).to_json()
+    done = pipeline.judge(dump.normalize(doc)).to_json()
     notes.append(f"{which} dump carried no {' or '.join(missing)} results: computed now with the current code")
     return {**doc, **{k: done[k] for k in missing}}
 
@@ -295,8 +293,6 @@ def compare(base: dict[str, Any] | None, head: dict[str, Any], base_error: str |
 
 def _with_usage(doc: dict[str, Any], assumptions: list[dict[str, Any]]) -> dict[str, Any]:
     """``doc`` with its cost estimated again under the given usage overrides (over its stack's own)."""
-    from preview import cost
-
     usage = cost.for_stack(doc["stack"], *assumptions)
     return {**doc, "cost": cost.to_json(cost.estimate(doc["resources"], doc["stack"], usage))}
 
@@ -315,196 +311,3 @@ def run(base_spec: str, head_spec: str, overrides: list[str] | None = None, assu
                      base_error)  # fmt: skip
     result.notes.append("usage assumptions from --assume/--assumptions: both sides priced again with them")
     return result
-
-
-# Output ------------------------------------------------------------------------------------------
-
-
-def _signed(v: float) -> str:
-    return f"+{usd(v)}" if v >= 0.005 else usd(v) if v <= -0.005 else usd(0)
-
-
-def _where(v: dict[str, Any]) -> str:
-    return f"{v['resource_name']} ({short_type(v['resource_type'])})" if v.get("resource_name") else "the stack"
-
-
-def _flags(ref: ResourceRef | ResourceChange) -> str:
-    out = []
-    if ref.stateful:
-        out.append("stateful")
-    if ref.protected:
-        out.append("protected")
-    return f" [{', '.join(out)}]" if out else ""
-
-
-def headline(c: Comparison) -> dict[str, Any]:
-    """The numbers every view shows."""
-    hc = c.head["cost"]
-    out: dict[str, Any] = {
-        "verdict": "FAIL" if c.failed else "PASS",
-        "mandatory": c.head_policy["mandatoryViolations"],
-        "advisory": len(c.head_policy["violations"]) - c.head_policy["mandatoryViolations"],
-        "headTotal": hc["total"],
-        "headTotalMax": hc["totalAtMaxCapacity"],
-        "replaced": sum(1 for x in c.changed if x.replaces),
-    }
-    if c.base is not None:
-        bc = c.base["cost"]
-        out.update(baseTotal=bc["total"], baseTotalMax=bc["totalAtMaxCapacity"])
-        out.update(
-            delta=round(hc["total"] - bc["total"], 2),
-            deltaMax=round(hc["totalAtMaxCapacity"] - bc["totalAtMaxCapacity"], 2),
-        )
-    return out
-
-
-def to_text(c: Comparison, width: int = 80) -> list[str]:
-    """Plain lines, each at most ``width`` (80) columns, wrapped at spaces only."""
-    width = min(width, 80)
-    h = headline(c)
-    out = wrap(f"{c.project}/{c.stack}: base -> head (offline previews, Pulumi mocks)", width)
-    if c.base is None:
-        out += wrap(f"base could not be previewed: {c.base_error}; the head is judged on its own", width)
-    for note in c.notes:
-        out += wrap(f"note: {note}", width)
-    if c.base is None:
-        out += wrap(f"Resources: {len(c.head['resources'])} in the head (no base to compare)", width)
-        out += wrap(f"Cost: {usd(h['headTotal'])}/month, {usd(h['headTotalMax'])} at max capacity (no base)", width)
-    else:
-        out += wrap(f"Resources: {len(c.added)} added, {len(c.changed)} changed ({h['replaced']} replaced), "
-                     f"{len(c.removed)} removed", width)  # fmt: skip
-        out += [x for r in c.added for x in wrap(f"+ {r.name} ({short_type(r.type)}){_flags(r)}", width, "  ")]
-        out += [x for r in c.removed for x in wrap(f"- {r.name} ({short_type(r.type)}){_flags(r)}", width, "  ")]
-        for ch in c.changed:
-            what = ", ".join([*ch.keys, *(f"option {o}" for o in ch.options)])
-            out += wrap(f"~ {ch.name} ({short_type(ch.type)}){_flags(ch)}: {what}", width, "  ", "      ")
-            out += [x for why in ch.why() for x in wrap(f"REPLACES: {why}", width, "      ", "        ")]
-            out += [
-                x
-                for k in ch.maybe_replace
-                for x in wrap(f"may replace: {k} is unknown during preview", width, "      ")
-            ]
-        out += wrap(
-            f"Cost: {usd(h['baseTotal'])} -> {usd(h['headTotal'])}/month ({_signed(h['delta'])}); at max capacity "
-            f"{usd(h['baseTotalMax'])} -> {usd(h['headTotalMax'])} ({_signed(h['deltaMax'])})", width
-        )  # fmt: skip
-        for line in c.cost_lines:
-            out += wrap(f"{_signed(line.delta):>10}  {line.item} ({short_type(line.resource_type)}, "
-                         f"{line.component})", width, "  ", " " * 14)  # fmt: skip
-    out += wrap(
-        f"Policy (head): {h['verdict']}, {h['mandatory']} mandatory and {h['advisory']} advisory violations"
-        + ("" if c.base is None else f"; {len(c.new_violations)} new, {len(c.cleared_violations)} cleared"),
-        width,
-    )
-    for v in sorted(c.head_policy["violations"], key=violation_order):
-        lines = [t.plain for t in violation_lines(v, width - 4 if c.is_new(v) else width, "  ")]
-        if c.is_new(v):
-            lines[0] = "  NEW " + lines[0].lstrip()
-        out += lines
-    out += [x for v in c.cleared_violations for x in wrap(f"cleared: {v['rule']} on {_where(v)}", width, "  ")]
-    return out
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def to_markdown(c: Comparison) -> str:
-    """The pull-request comment section of one stack."""
-    h = headline(c)
-    icon = ":x:" if c.failed else ":white_check_mark:"
-    lines = [f"### {icon} `{c.stack}`: {h['verdict']}", ""]
-    if c.base is None:
-        lines += [f"> **Base could not be previewed:** {_cell(c.base_error or '')}. The head is judged on its own.", ""]
-    lines += [f"- note: {_cell(n)}" for n in c.notes] + ([""] if c.notes else [])
-    new = "" if c.base is None else f" ({len(c.new_violations)} new, {len(c.cleared_violations)} cleared)"
-    lines += [f"**Policy:** {h['mandatory']} mandatory and {h['advisory']} advisory violations{new}.", ""]
-    violations = sorted(c.head_policy["violations"], key=violation_order)
-    if violations:
-        lines += ["| | Rule | Level | Resource | Remediation |", "|---|---|---|---|---|"]
-        for v in violations:
-            mark = "**new**" if c.is_new(v) else ""
-            level = f"{v['enforcement']}, {v['severity']}" + (", unknown input" if v.get("unknown") else "")
-            where = (
-                f"`{v['resource_name']}` (`{short_type(v['resource_type'])}`)" if v.get("resource_name") else "stack"
-            )
-            lines.append(f"| {mark} | `{v['rule']}` | {level} | {where} | {_cell(v.get('remediation') or '')} |")
-        lines.append("")
-    if c.cleared_violations:
-        cleared = ", ".join(f"`{v['rule']}` on {_cell(_where(v))}" for v in c.cleared_violations)
-        lines += [f"Cleared since base: {cleared}.", ""]
-    if c.base is None:
-        lines += [f"**Resources:** {len(c.head['resources'])} (no base to compare).", ""]
-        lines += [f"**Monthly cost:** {usd(h['headTotal'])} ({usd(h['headTotalMax'])} at max capacity); "
-                  "no base to compare.", ""]  # fmt: skip
-        return "\n".join(lines)
-    lines += [f"**Resources:** {len(c.added)} added, {len(c.changed)} changed ({h['replaced']} replaced), "
-              f"{len(c.removed)} removed.", ""]  # fmt: skip
-    rows = [("added", r.name, r.type, "", _flags(r)) for r in c.added]
-    rows += [("removed", r.name, r.type, "", _flags(r)) for r in c.removed]
-    for ch in c.changed:
-        keys = [f"`{k}` (**replaces**)" if k in ch.replace else f"`{k}`" for k in ch.keys]
-        keys += [f"option `{o}`" for o in ch.options]
-        rows.append(("**replaced**" if ch.replaces else "changed", ch.name, ch.type, ", ".join(keys), _flags(ch)))
-    if rows:
-        table = ["| | Resource | Type | Changed inputs |", "|---|---|---|---|"]
-        table += [f"| {a} | `{n}`{f} | `{short_type(t)}` | {k} |" for a, n, t, k, f in rows]
-        if len(rows) > 10:
-            table = ["<details><summary>Resources added, changed and removed</summary>", "", *table, "", "</details>"]
-        lines += [*table, ""]
-        lines += [f"- `{ch.name}` is replaced: {_cell(w)}" for ch in c.changed for w in ch.why()]
-        lines += [""] if any(ch.replaces for ch in c.changed) else []
-    lines += [
-        f"**Monthly cost:** {usd(h['baseTotal'])} → {usd(h['headTotal'])} (**{_signed(h['delta'])}**); "
-        f"at max capacity {usd(h['baseTotalMax'])} → {usd(h['headTotalMax'])} ({_signed(h['deltaMax'])}).",
-        "",
-    ]
-    if c.cost_lines:
-        lines += ["| Item | Type | Component | Base | Head | Delta |", "|---|---|---|--:|--:|--:|"]
-        lines += [
-            f"| {_cell(x.item)} | `{short_type(x.resource_type)}` | {_cell(x.component)} | {usd(x.base)} | "
-            f"{usd(x.head)} | {_signed(x.delta)} |"
-            for x in c.cost_lines
-        ]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def to_json(c: Comparison) -> dict[str, Any]:
-    def ref(r: ResourceRef) -> dict[str, Any]:
-        return {"urn": r.urn, "type": r.type, "name": r.name, "protected": r.protected, "stateful": r.stateful}
-
-    h = headline(c)
-    return {
-        "formatVersion": FORMAT_VERSION,
-        "project": c.project,
-        "stack": c.stack,
-        "base": {"status": "missing", "error": c.base_error} if c.base is None else {"status": "ok", "error": None},
-        "verdict": h["verdict"],
-        "exitCode": c.exit_code,
-        "notes": list(c.notes),
-        "resources": None if c.base is None else {
-            "added": [ref(r) for r in c.added],
-            "removed": [ref(r) for r in c.removed],
-            "changed": [
-                {**ref(ResourceRef(x.urn, x.type, x.name, x.protected, x.stateful)), "keys": list(x.keys),
-                 "options": list(x.options), "replaceKeys": list(x.replace), "maybeReplaceKeys": list(x.maybe_replace),
-                 "replaces": x.replaces}
-                for x in c.changed
-            ],
-        },
-        "cost": {
-            "base": h.get("baseTotal"), "head": h["headTotal"], "delta": h.get("delta"),
-            "baseAtMaxCapacity": h.get("baseTotalMax"), "headAtMaxCapacity": h["headTotalMax"],
-            "deltaAtMaxCapacity": h.get("deltaMax"),
-            "items": [{"category": x.category, "resourceType": x.resource_type, "component": x.component,
-                       "item": x.item, "base": x.base, "head": x.head, "delta": round(x.delta, 2)}
-                      for x in c.cost_lines],
-        },
-        "policy": {
-            "mandatoryViolations": h["mandatory"],
-            "violations": [{**v, "new": c.is_new(v)} for v in sorted(c.head_policy["violations"], key=violation_order)],
-            "new": None if c.base is None else c.new_violations,
-            "cleared": None if c.base is None else c.cleared_violations,
-        },
-    }  # fmt: skip

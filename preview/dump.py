@@ -1,4 +1,4 @@
-"""The preview dump (``python -m preview STACK --json FILE``): build, validate, load, write atomically.
+"""The preview dump (``python -m preview STACK --json FILE``): its schema, validate, load, write atomically.
 
 The schema is documented in docs/preview.md ("The --json dump"). A dump is written with sorted keys
 and sorted resource/dependency lists, so two dumps of the same code are byte-identical, and only
@@ -11,22 +11,15 @@ import json
 import math
 import os
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from components.config import ConfigError
-from preview.recorder import ProgramError, Recording, run_program
-from preview.stackfiles import StackFileError, load_stack
-
-ROOT = Path(__file__).resolve().parent.parent
 FORMAT_VERSION = 1
 # Version 0: dumps written before the format was versioned (project, stack, resources, outputs; no
 # cost or policy). Still read, so a pull request can be compared with a base branch that predates it.
 READABLE_VERSIONS = (0, 1)
-EXIT_USAGE, EXIT_PROGRAM = 2, 3
 EXPECTED = (
     "expected a preview dump: a JSON object with stack and resources, as `python -m preview STACK --json FILE` writes"
 )
@@ -34,15 +27,6 @@ EXPECTED = (
 
 class DumpError(ValueError):
     """A file that is not a usable preview dump (exit 2); the message names the file and the place."""
-
-
-class PreviewError(Exception):
-    """The preview did not reach a verdict: bad input (exit 2) or the program failed (exit 3)."""
-
-    def __init__(self, message: str, exit_code: int, cause: BaseException | None = None) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.cause = cause
 
 
 # Schema: what the tools downstream (policy runner, cost model, --compare) read. Other keys are kept.
@@ -285,98 +269,3 @@ def normalize(recording: dict[str, Any]) -> dict[str, Any]:
         res["propertyDependencies"] = {k: sorted(v) for k, v in sorted((res.get("propertyDependencies") or {}).items())}
         resources.append(res)
     return {**recording, "resources": resources}
-
-
-@dataclass
-class Preview:
-    """One finished preview: the recording (normalized), its cost report and policy report."""
-
-    doc: dict[str, Any]
-    cost: Any  # preview.cost.CostReport
-    policy: Any | None  # preview.policy_runner.PolicyReport, None with --no-policy
-    stand_ins: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        from preview import cost, policy_runner
-
-        return {
-            "formatVersion": FORMAT_VERSION,
-            "project": self.doc["project"],
-            "stack": self.doc["stack"],
-            "resources": self.doc["resources"],
-            "outputs": self.doc.get("outputs", {}),
-            "cost": cost.to_json(self.cost),
-            "policy": None if self.policy is None else policy_runner.to_json(self.policy),
-        }
-
-
-def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[dict[str, Any], list[str]]:
-    """Run the program under mocks; bad input -> PreviewError(exit 2), program failure -> exit 3.
-
-    ``root``: the project directory (default: this repository's, read at call time so tests can point it elsewhere).
-    """
-    try:
-        settings = load_stack(root or ROOT, stack, overrides)
-        recording: Recording = run_program(
-            settings.program, settings.project, settings.stack, settings.config, settings.secret_keys, settings.region
-        )
-    except StackFileError as exc:
-        raise PreviewError(str(exc), EXIT_USAGE, exc) from None
-    except ProgramError as exc:
-        cause = exc.cause
-        # pulumi.RunError is how Pulumi reports a user error (e.g. a missing required config key).
-        if isinstance(cause, ConfigError) or type(cause).__name__ == "RunError":
-            raise PreviewError(str(cause), EXIT_USAGE, cause) from None
-        raise PreviewError(f"{type(cause).__name__}: {cause}", EXIT_PROGRAM, cause) from None
-    return normalize(recording.to_json()), settings.stand_ins
-
-
-def judge(doc: dict[str, Any], *, policy: bool = True, assumptions: Any = None) -> Preview:
-    """Cost and policy over a recording or a loaded dump; a bad policy config or exemptions -> exit 2.
-
-    ``assumptions``: usage overrides (``cost.read_overrides``) applied over the stack's own assumptions.
-    """
-    from preview import cost, policy_runner
-
-    resources = doc["resources"]
-    try:
-        usage = cost.for_stack(doc["stack"], *(assumptions or []))
-    except cost.AssumptionError as exc:
-        raise PreviewError(str(exc), EXIT_USAGE, exc) from None
-    estimate = cost.estimate(resources, doc["stack"], usage)
-    report = None
-    if policy:
-        try:
-            report = policy_runner.evaluate(resources, stack=doc["stack"], project=doc.get("project", "budgetbuddy"))
-        except _policy_input_errors() as exc:
-            raise PreviewError(str(exc), EXIT_USAGE, exc) from None
-    return Preview(doc=doc, cost=estimate, policy=report)
-
-
-def _policy_input_errors() -> tuple[type[BaseException], ...]:
-    from budgetbuddy_policies.exemptions import ExemptionError  # importable once policy_runner is
-
-    from preview import policy_runner
-
-    return (policy_runner.PolicyConfigError, ExemptionError)
-
-
-def run(
-    stack: str,
-    overrides: list[str] | None = None,
-    *,
-    policy: bool = True,
-    assumptions: Any = None,
-) -> Preview:
-    """The whole offline preview of one stack: program, cost, policy."""
-    doc, stand_ins = record(stack, list(overrides or []))
-    result = judge(doc, policy=policy, assumptions=assumptions)
-    result.stand_ins = stand_ins
-    return result
-
-
-def build(
-    stack: str, overrides: list[str] | None = None, *, policy: bool = True, assumptions: Any = None
-) -> dict[str, Any]:
-    """The full dump dict of a fresh preview (what ``--json`` writes)."""
-    return run(stack, overrides, policy=policy, assumptions=assumptions).to_json()

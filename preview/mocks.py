@@ -36,6 +36,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
         tok, a = args.token, args.args
         r, acct = self.region, self.account
+        out: dict[str, Any]
         if tok == "aws:index/getCallerIdentity:getCallerIdentity":
             out = {"accountId": acct, "arn": f"arn:aws:iam::{acct}:user/preview", "userId": "AIDAPREVIEW", "id": acct}
         elif tok == "aws:index/getRegion:getRegion":
@@ -105,7 +106,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             arn = f"arn:aws:ecs:{r}:{acct}:service/{cluster}/{auto}"
             rid = arn
         elif t == "aws:ecs/taskDefinition:TaskDefinition":
-            family = inputs.get("family", auto)
+            family: Any = inputs.get("family", auto)
             arn = f"arn:aws:ecs:{r}:{acct}:task-definition/{family}:1"
             state.update(revision=1, arnWithoutRevision=arn.rsplit(":", 1)[0])
             rid = family

@@ -16,14 +16,11 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from preview.mocks import PlatformMocks
-
-SECRET_SIG = rpc._special_sig_key  # "4dabf18193072939515e22adb298388d"
 
 
 def _struct_to_py(struct: Any) -> dict[str, Any]:
@@ -93,7 +90,7 @@ class ProgramError(Exception):
 
 
 def run_callable(
-    body: Callable[[], None],
+    body: Callable[[], object],
     project: str,
     stack: str,
     config: dict[str, str],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The pull-request report (docs/ci.md, "Pull requests"): offline preview of every stack on the working tree
 # (head) and on BASE_REF (a temporary git worktree), `python -m preview --compare` per stack, one Markdown
-# comment. Runs the same locally and in CI; nothing here needs cloud credentials.
+# comment. Runs the same locally and in CI; nothing here needs cloud credentials. For speed the head's and the
+# base's previews run side by side, each checkout's stacks in one interpreter (scripts/lib/preview_each.py).
 #
 #   scripts/pr-report.sh [--output FILE] BASE_REF
 #
@@ -99,11 +100,22 @@ failure_heading() {
   echo
 }
 
-# preview STACK DIR DUMP LOG: run the offline preview in DIR; prints its exit code.
-preview() {
-  local rc=0
-  (cd "$2" && "$python" -m preview "$1" --json "$3") >"$4" 2>&1 || rc=$?
-  echo "$rc"
+# each DIR JOB [--next JOB ...]: `python -m preview` runs in DIR, all in one interpreter (scripts/lib/preview_each.py);
+# a JOB is OUT ERR RC ARGS...: stdout to OUT, stderr to ERR (OUT again: one file), the exit code to RC.
+# DIR's own policy pack comes first on the path: the venv's editable install of the pack is the head's
+# (requirements.txt: -e ./policies), and the base must be judged by the base's pack.
+each() {
+  local dir="$1"
+  shift
+  (cd "$dir" && PYTHONPATH="$dir/policies${PYTHONPATH:+:$PYTHONPATH}" "$python" - "$@" <"$root/scripts/lib/preview_each.py") ||
+    true
+}
+
+# rc_of FILE: the exit code a job wrote; 3 (the tool failed) when it wrote none.
+rc_of() {
+  local rc
+  rc="$(cat "$1" 2>/dev/null)" || rc=""
+  echo "${rc:-3}"
 }
 
 # The last lines of a log, fenced, so a reader sees why the tool failed without opening the CI log.
@@ -114,6 +126,53 @@ log_tail() {
   echo '~~~'
 }
 
+# The previews: both stacks of the head here, both stacks of the base in its worktree at the same time.
+head_jobs=()
+base_jobs=()
+for stack in "${STACKS[@]}"; do
+  head_jobs+=(--next "$work/head-$stack.log" "$work/head-$stack.log" "$work/head-$stack.rc" "$stack" --json "$work/head-$stack.json")
+  base_jobs+=(--next "$work/base-$stack.log" "$work/base-$stack.log" "$work/base-$stack.rc" "$stack" --json "$work/base-$stack.json")
+done
+base_pid=""
+if [[ "$base_checked_out" == true ]]; then
+  each "$base_dir" "${base_jobs[@]}" &
+  base_pid=$!
+fi
+each "$root" "${head_jobs[@]}"
+if [[ -n "$base_pid" ]]; then wait "$base_pid" || true; fi
+
+# Which stacks go on to --compare (the head was previewed), and against what; then all comparisons at once.
+declare -A head_rcs=() base_notes=()
+compare_jobs=()
+for stack in "${STACKS[@]}"; do
+  head_dump="$work/head-$stack.json"
+  base_dump="$work/base-$stack.json"
+  head_rc="$(rc_of "$work/head-$stack.rc")"
+  if [[ "$head_rc" != 0 && "$head_rc" != 1 ]] || [[ ! -s "$head_dump" ]]; then
+    # 2 = the tool refused its input, 3 = the program failed; anything else (a crash) counts as 3.
+    [[ "$head_rc" == 2 ]] || head_rc=3
+  fi
+  head_rcs[$stack]="$head_rc"
+  base_arg="none"
+  base_note=""
+  if [[ "$base_checked_out" == true ]]; then
+    base_rc="$(rc_of "$work/base-$stack.rc")"
+    if [[ "$base_rc" == 0 || "$base_rc" == 1 ]] && [[ -s "$base_dump" ]]; then
+      base_arg="$base_dump"
+    else
+      base_note="The base (\`${base_ref}\`) could not be previewed (exit $base_rc): a new stack, or a broken base. Only this branch is judged."
+    fi
+  else
+    base_note="The base (\`${base_ref}\`) could not be checked out; only this branch is judged."
+  fi
+  base_notes[$stack]="$base_note"
+  if [[ "$head_rc" == 0 || "$head_rc" == 1 ]]; then
+    compare_jobs+=(--next "$work/compare-$stack.md" "$work/compare-$stack.log" "$work/compare-$stack.rc"
+      --compare "$base_arg" "$head_dump" --markdown)
+  fi
+done
+if ((${#compare_jobs[@]} > 0)); then each "$root" "${compare_jobs[@]}"; fi
+
 sections="$work/sections.md"
 : >"$sections"
 verdicts=()
@@ -122,14 +181,9 @@ tool_failures=()
 tool_rc=0
 
 for stack in "${STACKS[@]}"; do
-  head_dump="$work/head-$stack.json"
-  base_dump="$work/base-$stack.json"
   echo >>"$sections"
-
-  head_rc="$(preview "$stack" "$root" "$head_dump" "$work/head-$stack.log")"
-  if [[ "$head_rc" != 0 && "$head_rc" != 1 ]] || [[ ! -s "$head_dump" ]]; then
-    # 2 = the tool refused its input, 3 = the program failed; anything else (a crash) counts as 3.
-    [[ "$head_rc" == 2 ]] || head_rc=3
+  head_rc="${head_rcs[$stack]}"
+  if [[ "$head_rc" != 0 && "$head_rc" != 1 ]]; then
     if ((head_rc > tool_rc)); then tool_rc="$head_rc"; fi
     tool_failures+=("$stack")
     verdicts+=("\`$stack\`: the preview tool failed")
@@ -143,22 +197,8 @@ for stack in "${STACKS[@]}"; do
     continue
   fi
 
-  base_arg="none"
-  base_note=""
-  if [[ "$base_checked_out" == true ]]; then
-    base_rc="$(preview "$stack" "$base_dir" "$base_dump" "$work/base-$stack.log")"
-    if [[ "$base_rc" == 0 || "$base_rc" == 1 ]] && [[ -s "$base_dump" ]]; then
-      base_arg="$base_dump"
-    else
-      base_note="The base (\`${base_ref}\`) could not be previewed (exit $base_rc): a new stack, or a broken base. Only this branch is judged."
-    fi
-  else
-    base_note="The base (\`${base_ref}\`) could not be checked out; only this branch is judged."
-  fi
-
-  compare_rc=0
-  (cd "$root" && "$python" -m preview --compare "$base_arg" "$head_dump" --markdown) \
-    >"$work/compare-$stack.md" 2>"$work/compare-$stack.log" || compare_rc=$?
+  base_note="${base_notes[$stack]}"
+  compare_rc="$(rc_of "$work/compare-$stack.rc")"
   # Step 1 and --compare both give the head's verdict; never let a disagreement hide a violation.
   if [[ "$compare_rc" == 0 && "$head_rc" == 1 ]]; then compare_rc=1; fi
   # --compare prints its own "### `stack`: PASS|FAIL" section; a note on the base goes below it.

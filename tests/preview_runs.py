@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from preview.__main__ import main
+from preview.cli import main
 
 RUNS_DIR = Path(tempfile.mkdtemp(prefix="preview-runs-"))
 

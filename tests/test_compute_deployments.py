@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from preview.policy_runner import evaluate
+from preview.policy.engine import evaluate
 from tests.test_compute_helpers import ALARM, RULE, SERVICE, TG, TOPIC, by_name, run_compute
 
 

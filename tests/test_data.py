@@ -10,7 +10,7 @@ import pytest
 from components.base import StackContext
 from components.config.problems import ConfigError
 from components.data import DataInputs, DataSettings, DataTables
-from preview.policy_runner import evaluate
+from preview.policy.engine import evaluate
 from tests.harness import Result, config_for, run_component
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

@@ -12,10 +12,12 @@ import sys
 from functools import cache
 from typing import Any
 
+import budgetbuddy_policies as bp
 import pytest
 
-from preview import policy_runner, recorder
+from preview import recorder
 from preview.mocks import PlatformMocks
+from preview.policy.engine import evaluate
 from preview.stackfiles import load_stack
 from tests.harness import ROOT, Result, run_stack
 from tools import outputs_contract as oc
@@ -108,7 +110,7 @@ def test_the_worker_joins_the_platforms_cluster_subnets_and_logs_key(monkeypatch
 @pytest.mark.parametrize("stack", ["production", "staging"])
 def test_every_resource_carries_the_platform_environment_and_the_workers_team(monkeypatch, stack):
     r, _ = run_worker(monkeypatch, stack)
-    taggable = [res for res in r.custom() if res["type"] in policy_runner.bp.taggable.TAGGABLE_TYPES]
+    taggable = [res for res in r.custom() if res["type"] in bp.taggable.TAGGABLE_TYPES]
     assert len(taggable) == 7  # group, egress rule, log group, two roles, task definition, service
     for res in taggable:
         tags = {k: res["inputs"]["tags"].get(k) for k in ("Environment", "Service", "Team")}
@@ -145,7 +147,7 @@ def test_roles_are_least_privilege(monkeypatch):
 @pytest.mark.parametrize("stack", ["production", "staging"])
 def test_the_platforms_policy_pack_accepts_the_worker(monkeypatch, stack):
     r, _ = run_worker(monkeypatch, stack)
-    report = policy_runner.evaluate(r.resources, stack=stack, project="team-worker")
+    report = evaluate(r.resources, stack=stack, project="team-worker")
     # Every resource passes every rule, advisory ones included. The one stack rule that fails wants a
     # cost budget in the stack: the worker has none of its own because the platform's budget filters
     # on the Environment tag the worker carries, so its cost counts there.

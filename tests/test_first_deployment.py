@@ -16,7 +16,7 @@ import pytest
 from components.config.load import parse_stack_config
 from components.config.problems import ConfigError
 from components.config.schema import CONFIG_KEYS
-from preview import policy_runner
+from preview.policy.engine import evaluate
 from tests.harness import CERT, ROOT, Result, run_stack
 
 SERVICE = "aws:ecs/service:Service"
@@ -61,7 +61,7 @@ def test_unsetting_it_changes_only_the_scaling_floor(name):
 
 
 def test_the_policy_pack_passes_the_first_deployment():
-    report = policy_runner.evaluate(stack("production", True).resources, stack="production")
+    report = evaluate(stack("production", True).resources, stack="production")
     assert not report.mandatory, [(v.rule, v.urn, v.message) for v in report.mandatory]
 
 

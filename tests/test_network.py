@@ -7,7 +7,7 @@ import pytest
 from components.base import StackContext
 from components.network import Network, NetworkSettings
 from components.network.contract import NetworkInputs
-from preview import policy_runner
+from preview.policy.engine import evaluate
 from tests.harness import config_for, run_component
 
 ACCT = "123456789012"
@@ -149,14 +149,14 @@ def test_every_taggable_resource_is_tagged(staging):
 @pytest.mark.parametrize("stack", ["staging", "production"])
 def test_resources_pass_the_policy_pack(stack, request):
     r, _ = request.getfixturevalue(stack)
-    report = policy_runner.evaluate(r.resources, stack=stack)
+    report = evaluate(r.resources, stack=stack)
     failing = {v.rule for v in report.violations} - {"aws-budgets-budget-require-cost-notifications"}
     assert failing == set()
 
 
 def test_policy_pack_flags_one_nat_per_az_in_staging():
     r, _ = _run("staging", natStrategy="OnePerAz")
-    report = policy_runner.evaluate(r.resources, stack="staging")
+    report = evaluate(r.resources, stack="staging")
     assert "aws-ec2-natgateway-configure-limit" in {v.rule for v in report.violations}
 
 

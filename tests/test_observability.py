@@ -20,7 +20,7 @@ from components.observability import (
 )
 from components.observability.dashboards import referenced_strings
 from components.observability.security_alarms import CIS_CHECKS
-from preview.policy_runner import evaluate
+from preview.policy.engine import evaluate
 from tests.harness import CERT, config_for, run_component
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from preview.policy_runner import evaluate
+from preview.policy.engine import evaluate
 from tests.harness import run_stack
 
 OWN_TYPES = ("budgetbuddy:observability:", "aws:cloudwatch/", "aws:sns/", "aws:budgets/", "aws:kinesis/")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
 from tests.harness import ROOT, Result, run_stack
 from tools import outputs_contract as oc
 
@@ -79,7 +80,7 @@ def test_a_type_change_in_the_program_fails():
 
 def test_an_output_that_became_secret_fails():
     plain = stack("staging").outputs["vpcId"]
-    recorded = {**stack("staging").outputs, "vpcId": {oc.SECRET_SIG: oc.SECRET_VALUE_SIG, "value": plain}}
+    recorded = {**stack("staging").outputs, "vpcId": {SPECIAL_SIG_KEY: SECRET_SIG, "value": plain}}
     (problem,) = oc.check_outputs(contract(), "staging", recorded)
     assert "vpcId secret=True" in problem
 
@@ -146,7 +147,7 @@ def test_a_removal_dated_in_a_minor_release_fails():
         ({"logs": "arn:1", "data": "arn:2"}, "map<string>"),
         ({"a": 1, "b": "x"}, "object"),
         ([{"a": 1}], "list<object>"),
-        ({oc.SECRET_SIG: oc.SECRET_VALUE_SIG, "value": ["x"]}, "list<string>"),
+        ({SPECIAL_SIG_KEY: SECRET_SIG, "value": ["x"]}, "list<string>"),
         (oc.UNKNOWN, "unknown"),
     ],
 )

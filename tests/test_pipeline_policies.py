@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from preview.policy_runner import evaluate
+from preview.policy.engine import evaluate
 from tests.harness import config_for
 from tests.test_pipeline_helpers import PROJECT_TYPE, run_pipeline
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from preview.policy_runner import evaluate
+from preview.policy.engine import evaluate
 from tests.harness import run_stack
 from tests.test_pipeline_helpers import PIPELINE_TYPE, PROJECT_TYPE
 

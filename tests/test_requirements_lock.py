@@ -49,7 +49,7 @@ def locked(path: Path) -> dict[str, tuple[str, int]]:
 @pytest.mark.parametrize(
     ("lock", "sources"),
     [
-        ("requirements.lock", ["requirements.txt", "policies/requirements.txt"]),
+        ("requirements.lock", ["requirements-preview.txt"]),
         ("requirements-dev.lock", ["requirements-dev.txt"]),
     ],
 )
@@ -66,3 +66,14 @@ def test_the_lock_holds_every_pin_at_its_version_with_hashes(lock: str, sources:
 def test_the_runtime_lock_agrees_with_the_dev_lock() -> None:
     runtime, dev = locked(ROOT / "requirements.lock"), locked(ROOT / "requirements-dev.lock")
     assert {k: v[0] for k, v in runtime.items()} == {k: dev[k][0] for k in runtime}
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+def test_the_policy_pack_is_installed_editable_and_is_the_only_entry_without_hashes(lock: str) -> None:
+    """The preview imports the pack as a package (policies/pyproject.toml), from the working tree: an editable
+    path install, which cannot carry a hash (a directory, not an archive). Every other entry is hash-locked."""
+    assert "-e ./policies" in (ROOT / "requirements-preview.txt").read_text().splitlines()
+    lines = (ROOT / lock).read_text().splitlines()
+    requirements = [line for line in lines if line and not line.startswith((" ", "#"))]
+    unhashed = [line for line in requirements if not line.rstrip().endswith("\\")]
+    assert unhashed == ["-e ./policies"], f"{lock}: entries without hashes: {unhashed}"

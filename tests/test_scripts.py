@@ -20,30 +20,55 @@ SCRIPTS = ROOT / "scripts"
 SHELLCHECK = Path(sys.executable).parent / "shellcheck"
 MARKER = "<!-- budgetbuddy-preview -->"
 
-# `python -m preview` as pr-report.sh calls it. The checkout's VERSION file says whether it runs on the head
-# (the working tree) or on the base worktree; STUB_<SIDE>_EXIT_<STACK> and STUB_COMPARE_EXIT_<STACK> choose exits.
+# `python -m preview` as pr-report.sh calls it (through scripts/lib/preview_each.py, several runs per call). The
+# checkout's VERSION file says whether it runs on the head (the working tree) or on the base worktree;
+# STUB_<SIDE>_EXIT_<STACK> and STUB_COMPARE_EXIT_<STACK> choose exits.
 STUB_PYTHON = r"""#!/usr/bin/env bash
 set -u
 side="$(cat VERSION)"
-printf '%s|%s\n' "$PWD" "$*" >>"$STUB_LOG"
-[[ "$1 $2" == "-m preview" ]] || { echo "stub: unexpected $*" >&2; exit 99; }
-if [[ "$3" == --compare ]]; then
-  base="$4" head="$5"
-  stack="$(sed -n 's/.*"stack": "\([a-z]*\)".*/\1/p' "$head")"
-  var="STUB_COMPARE_EXIT_$stack"
+# One `python -m preview ARGS` run: logged as such; stdout and stderr as the real tool's.
+preview() {
+  printf '%s|%s\n' "$PWD" "-m preview $*" >>"$STUB_LOG"
+  printf '%s|%s\n' "$PWD" "${PYTHONPATH:-}" >>"$STUB_LOG.path"
+  if [[ "$1" == --compare ]]; then
+    base="$2" head="$3"
+    stack="$(sed -n 's/.*"stack": "\([a-z]*\)".*/\1/p' "$head")"
+    var="STUB_COMPARE_EXIT_$stack"
+    rc="${!var:-0}"
+    if ((rc >= 2)); then echo "compare: refused $head" >&2; return "$rc"; fi
+    if [[ "$base" == none ]]; then base_side=none; else base_side="$(sed -n 's/.*"side": "\([a-z]*\)".*/\1/p' "$base")"; fi
+    echo "### \`$stack\`: $( ((rc)) && echo FAIL || echo PASS)"
+    echo "compare $stack: base=$base_side head=$(sed -n 's/.*"side": "\([a-z]*\)".*/\1/p' "$head") rc=$rc"
+    return "$rc"
+  fi
+  stack="$1" dump="$3"
+  var="STUB_${side^^}_EXIT_$stack"
   rc="${!var:-0}"
-  if ((rc >= 2)); then echo "compare: refused $head" >&2; exit "$rc"; fi
-  if [[ "$base" == none ]]; then base_side=none; else base_side="$(sed -n 's/.*"side": "\([a-z]*\)".*/\1/p' "$base")"; fi
-  echo "### \`$stack\`: $( ((rc)) && echo FAIL || echo PASS)"
-  echo "compare $stack: base=$base_side head=$(sed -n 's/.*"side": "\([a-z]*\)".*/\1/p' "$head") rc=$rc"
-  exit "$rc"
-fi
-stack="$3" dump="$5"
-var="STUB_${side^^}_EXIT_$stack"
-rc="${!var:-0}"
-if ((rc >= 2)); then echo "program failed: boom in $stack on $side" >&2; exit "$rc"; fi
-printf '{"stack": "%s", "side": "%s"}\n' "$stack" "$side" >"$dump"
-exit "$rc"
+  if ((rc >= 2)); then echo "program failed: boom in $stack on $side" >&2; return "$rc"; fi
+  printf '{"stack": "%s", "side": "%s"}\n' "$stack" "$side" >"$dump"
+  return "$rc"
+}
+# pr-report.sh runs scripts/lib/preview_each.py from stdin: jobs OUT ERR RC ARGS... separated by --next.
+[[ "$1" == - ]] || { echo "stub: unexpected $*" >&2; exit 99; }
+cat >/dev/null
+shift
+jobs=()
+run_job() {
+  local out="$1" err="$2" rc_file="$3" rc=0
+  shift 3
+  if [[ "$err" == "$out" ]]; then preview "$@" >"$out" 2>&1 || rc=$?; else preview "$@" >"$out" 2>"$err" || rc=$?; fi
+  echo "$rc" >"$rc_file"
+}
+for arg in "$@"; do
+  if [[ "$arg" == --next ]]; then
+    if ((${#jobs[@]} > 0)); then run_job "${jobs[@]}"; fi
+    jobs=()
+  else
+    jobs+=("$arg")
+  fi
+done
+if ((${#jobs[@]} > 0)); then run_job "${jobs[@]}"; fi
+exit 0
 """
 
 
@@ -59,8 +84,9 @@ class Run:
 def repo(tmp_path: Path) -> Path:
     """A git repository with the script: commit 'base', then commit 'head' (the working tree)."""
     work = tmp_path / "repo"
-    (work / "scripts").mkdir(parents=True)
+    (work / "scripts" / "lib").mkdir(parents=True)
     shutil.copy(SCRIPTS / "pr-report.sh", work / "scripts" / "pr-report.sh")
+    shutil.copy(SCRIPTS / "lib" / "preview_each.py", work / "scripts" / "lib" / "preview_each.py")
     git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q", str(work)], check=True)
     for side in ("base", "head"):
@@ -79,6 +105,7 @@ def run_report(repo: Path, *args: str, cwd: Path | None = None, **env: str) -> R
     tmp = repo.parent
     log = tmp / "calls.log"
     log.unlink(missing_ok=True)
+    Path(f"{log}.path").unlink(missing_ok=True)
     full_env = {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp),
@@ -114,6 +141,16 @@ def test_all_fine_compares_head_with_the_base_worktree(repo: Path) -> None:
     base_cwds = {cwd for cwd, args in run.calls if "--json" in args and cwd != str(repo)}
     assert len(base_cwds) == 1 and not Path(base_cwds.pop()).exists()
     assert_cleaned_up(repo)
+
+
+def test_each_checkout_is_judged_by_its_own_policy_pack(repo: Path) -> None:
+    # The venv's editable install of the pack is the head's; the base's previews put the base's pack first.
+    run = run_report(repo, "HEAD~1")
+    assert run.rc == 0, run.stderr
+    paths = [line.split("|", 1) for line in (repo.parent / "calls.log.path").read_text().splitlines()]
+    assert len(paths) == 6  # two previews on each side, two comparisons
+    for cwd, path in paths:
+        assert path.split(":")[0] == f"{cwd}/policies"
 
 
 def test_runs_from_any_directory(repo: Path) -> None:
@@ -253,6 +290,7 @@ def run_comment(
     comments.write_text("".join(json.dumps(page) for page in pages))  # gh --paginate: one array per page
     log = tmp_path / "gh.log"
     log.unlink(missing_ok=True)
+    Path(f"{log}.path").unlink(missing_ok=True)
     full_env = {
         "PATH": f"{gh}:{os.environ['PATH']}",
         "TMPDIR": str(tmp_path),

@@ -9,7 +9,7 @@ from components.config.problems import ConfigError
 from components.kms import principals
 from components.security import Security, SecuritySettings
 from components.security.contract import SecurityInputs
-from preview import policy_runner
+from preview.policy.engine import evaluate
 from tests.harness import config_for, run_component
 
 ACCT = "123456789012"
@@ -220,7 +220,7 @@ def test_stack_outputs():
 
 @pytest.mark.parametrize("stack", ["staging", "production"])
 def test_resources_pass_the_policy_pack(stack, request):
-    report = policy_runner.evaluate(request.getfixturevalue(stack).resources, stack=stack)
+    report = evaluate(request.getfixturevalue(stack).resources, stack=stack)
     # Whole-stack rules whose other half lives in another component: the budget, and the CIS metric
     # filters on this trail's log group (observability creates them). Everything else must pass.
     whole_stack = {"aws-budgets-budget-require-cost-notifications", "aws-cloudwatch-logmetricfilter-require-cis-alarms"}

@@ -11,11 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import preview.__main__ as cli
+import preview.cli as cli
 from components.config.load import parse_config
 from components.config.problems import ConfigError
 from components.config.schema import CONFIG_KEYS
-from preview import dump
+from preview import pipeline
 from preview.stackfiles import StackFileError, load_stack
 from tests.harness import ROOT
 
@@ -247,7 +247,7 @@ def project_root(tmp_path, monkeypatch) -> Path:
     shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     write(tmp_path, GOOD_STACK)
     monkeypatch.setattr(cli, "ROOT", tmp_path)
-    monkeypatch.setattr(dump, "ROOT", tmp_path)
+    monkeypatch.setattr(pipeline, "ROOT", tmp_path)
     return tmp_path
 
 

@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from preview import cost  # noqa: E402
 from preview.cost.assumptions import specs  # noqa: E402
-from preview.cost.output import _assumption_value, _price, usd  # noqa: E402
 from preview.cost.prices import NOTES, PriceTable, source_of  # noqa: E402
+from preview.report.cost import _assumption_value, _price, usd  # noqa: E402
 
 STACKS = ("staging", "production")
 DOC = ROOT / "docs" / "cost.md"
@@ -35,18 +35,19 @@ called: prices come from one typed table in code (`preview/cost/prices.py`), usa
 assumptions object with a file per stack, and every line prints its arithmetic, `(quantity - free) x unit
 price = monthly`, with the assumption behind it, so each figure can be checked by hand.
 
-## API (for `preview/__main__.py`)
+## API (for `preview/pipeline.py`; the views for `preview/report/`)
 
 ```python
 from preview import cost
+from preview.report import cost as views
 
 overrides = cost.read_overrides(files, assume)                  # --assumptions FILE, --assume KEY=VALUE
 usage = cost.for_stack(stack, *overrides)                       # defaults < usage/<stack>.yaml < overrides
 report = cost.estimate(doc["resources"], doc["stack"], usage)   # -> CostReport (never raises on odd input)
-cost.render(report, console)       # the full table (behind --cost): 80 columns, nothing cut
-cost.totals_lines(report)          # the headline: total, at max capacity, budget
-cost.to_markdown(report) -> str    # PR comment
 cost.to_json(report) -> dict       # the dump's "cost" (below)
+views.render(report, console)      # the full table (behind --cost): 80 columns, nothing cut
+views.totals_lines(report)         # the headline: total, at max capacity, budget
+views.to_markdown(report) -> str   # PR comment
 ```
 
 A bad key, value or file raises `cost.AssumptionError` (a `ValueError`) naming the source, the key, the

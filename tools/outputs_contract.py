@@ -13,19 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from preview.wire import UNKNOWN, is_secret
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "docs" / "outputs.contract.json"
 
-# The engine's wire markers (pulumi/runtime/rpc.py): a secret envelope and an unknown value.
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
-SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 TYPE_RE = re.compile(r"^(string|number|boolean|object|(list|map)<(string|number|boolean|object)>)$")
-
-
-def is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE_SIG
 
 
 def reveal(value: Any) -> Any:

@@ -7,8 +7,3 @@
 
 Nothing below ``__main__.py`` reads ``pulumi.Config``. Every key is documented in docs/config.md.
 """
-
-# The preview's orchestrator imports ConfigError from here (preview/dump.py); the rest import the modules.
-from components.config.problems import ConfigError
-
-__all__ = ["ConfigError"]

@@ -128,8 +128,10 @@ def _parse_entry(entry: Any, where: str, known: set[str] | None, errors: list[st
         stacks = []
     elif not isinstance(stacks, list) or not all(isinstance(s, str) and s for s in stacks):
         errors.append(f"{where}.stacks: expected {_FIELDS['stacks']}, got {stacks!r}")
-    if len(errors) > before:
-        return None
+    if len(errors) > before or not (
+        isinstance(rule, str) and isinstance(resource, str) and isinstance(justification, str)
+    ):
+        return None  # the isinstance tests only narrow the types: the checks above reported each
     return Exemption(
         rule=rule,
         resource=resource,

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -50,9 +50,10 @@ UNKNOWN_MODES = {
 EXEMPTION_EXPIRED_MARKER = "[exemption-expired]"
 
 Kind = Literal["compliance", "cost", "governance"]
-ResourceCheck = Callable[[ResourceValidationArgs, Mapping[str, Any]], Iterable[str]]
+# A check takes (args, config), or (args, config, RuleContext) when its RuleMeta sets wants_context.
+ResourceCheck = Callable[..., Iterable[str]]
 # A stack check yields (urn or None, message).
-StackCheck = Callable[[StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str | None, str]]]
+StackCheck = Callable[..., Iterable[tuple[str | None, str]]]
 
 
 class UnknownModeError(PackConfigError):
@@ -255,7 +256,7 @@ def _resource_validator(rule: Rule, context: RuleContext):
             note = f" {EXEMPTION_EXPIRED_MARKER} exemption expired on {exemption.expires}."
         config = effective_config(meta, args.get_config())
         try:
-            for message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
+            for message in cast(ResourceCheck, rule.check)(args, config, *extra):
                 report(message + note, None)
         except UnknownValueError as err:
             if unknowns_are_advisory():
@@ -286,7 +287,7 @@ def _stack_validator(rule: Rule, context: RuleContext):
             report(message, urn)
 
         try:
-            for urn, message in rule.check(args, config, *extra):  # type: ignore[arg-type,call-arg]
+            for urn, message in cast(StackCheck, rule.check)(args, config, *extra):
                 emit(urn, message)
         except UnknownValueError as err:
             if unknowns_are_advisory():

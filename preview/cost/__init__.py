@@ -1,16 +1,13 @@
 """Monthly cost estimate of an offline preview recording (us-east-1 list prices, stated assumptions).
 
-API (for preview/__main__.py):
+API (for preview.pipeline; the views are in preview.report.cost):
 
     estimate(resources: list[dict], stack: str, assumptions: UsageAssumptions | None = None,
              prices: PriceTable = PRICES) -> CostReport
         resources: the ``--json`` dump's "resources" (engine camelCase inputs; unknowns and secrets in the
         engine's encoding). Never raises on odd input: unknown values become ``report.unknowns``,
         unpriceable resources ``report.warnings``. ``assumptions`` default: ``for_stack(stack)``.
-    render(report, console=None)     rich table: line items, subtotals, total (range at max capacity),
-                                     budget %, notes, warnings, unknowns, no-direct-charge count, assumptions
-    to_markdown(report) -> str       the same for a pull-request comment
-    to_json(report) -> dict          machine-readable (rounded USD)
+    to_json(report) -> dict          machine-readable (rounded USD): the dump's "cost"
     CostReport: .items (LineItem), .total, .total_max, .fixed_total, .usage_total, .budget,
         .budget_percent, .budget_percent_max, .unknowns, .warnings, .comparisons, .no_direct_charge,
         .not_modeled, .by_category()
@@ -20,7 +17,7 @@ API (for preview/__main__.py):
 
 Typical wiring:  overrides = cost.read_overrides(args.assumptions, args.assume)   # before running the program
                  usage = cost.for_stack(doc["stack"], *overrides)
-                 report = cost.estimate(doc["resources"], doc["stack"], usage); cost.render(report, console)
+                 report = cost.estimate(doc["resources"], doc["stack"], usage)
 """
 
 from __future__ import annotations
@@ -36,8 +33,8 @@ from preview.cost.assumptions import (
 )
 from preview.cost.estimate import estimate
 from preview.cost.model import Budget, CostReport, LineItem, UnknownInput
-from preview.cost.output import render, to_json, to_markdown, totals_lines
 from preview.cost.prices import HOURS_PER_MONTH, PRICES, PriceTable
+from preview.cost.serialize import to_json
 
 __all__ = [
     "HOURS_PER_MONTH",
@@ -54,9 +51,6 @@ __all__ = [
     "estimate",
     "for_stack",
     "read_overrides",
-    "render",
     "resolve",
     "to_json",
-    "to_markdown",
-    "totals_lines",
 ]

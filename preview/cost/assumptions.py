@@ -272,7 +272,9 @@ def read_file(path: Path) -> dict[str, Any]:
 
 
 def _apply(base: UsageAssumptions, updates: Mapping[str, Any]) -> UsageAssumptions:
-    changes = {attr: ({**getattr(base, attr), **v} if isinstance(v, dict) else v) for attr, v in updates.items()}
+    changes: dict[str, Any] = {
+        attr: ({**getattr(base, attr), **v} if isinstance(v, dict) else v) for attr, v in updates.items()
+    }
     return replace(base, **changes)
 
 

@@ -8,6 +8,7 @@ by type) or "not modelled (may cost)", so a new costly type is never silently ig
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from preview.cost.assumptions import UsageAssumptions, for_stack
@@ -104,7 +105,7 @@ def estimate(
     for res in ctx.resources:
         fn = PER_RESOURCE.get(str(res.get("type")))
         if fn is not None:
-            ctx.guarded(res, lambda r, fn=fn: fn(ctx, r))
+            ctx.guarded(res, partial(fn, ctx))
     for whole in (*WHOLE_STACK, _budgets):
         try:
             whole(ctx)
@@ -113,6 +114,6 @@ def estimate(
     for res in ctx.resources:
         fn = DEPLOYED_SERVICES.get(str(res.get("type")))
         if fn is not None:
-            ctx.guarded(res, lambda r, fn=fn: fn(ctx, r))
+            ctx.guarded(res, partial(fn, ctx))
     _classify_rest(ctx)
     return ctx.report

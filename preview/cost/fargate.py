@@ -54,7 +54,7 @@ def hourly_rates(arch: str, prices: PriceTable) -> tuple[float, float]:
 def spot_supported(arch: str, platform_version: str | None = None) -> bool:
     """FARGATE_SPOT runs Linux X86_64 tasks on platform 1.3.0+ and ARM64 tasks on 1.4.0+ (ECS API
     reference, CapacityProviderStrategyItem; older guide pages still say X86_64 only). LATEST is 1.4.0."""
-    if arch != ARM64 or platform_version in (None, "", "LATEST"):
+    if arch != ARM64 or not platform_version or platform_version == "LATEST":
         return True
     try:
         return tuple(int(p) for p in platform_version.split(".")) >= (1, 4, 0)

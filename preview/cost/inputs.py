@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel for a value unknown in preview
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
+from preview.wire import UNKNOWN, is_special
 
 
 class UnknownValueError(Exception):
@@ -20,7 +19,7 @@ class UnknownValueError(Exception):
 
 def plain(value: Any) -> Any:
     """Unwrap the engine's secret envelope (the value is only priced, never shown)."""
-    if isinstance(value, dict) and SECRET_SIG in value:
+    if is_special(value):
         return plain(value.get("value"))
     return value
 

@@ -147,7 +147,7 @@ class InProcessAnalyzer:
         policies: list[Policy] = self._arguments["policies"]
         self._full = _servicer(self._arguments, policies)
         self._resource_policies = [p for p in policies if not isinstance(p, StackValidationPolicy)]
-        self._stack_policies = [p for p in policies if isinstance(p, StackValidationPolicy)]
+        self._stack_policies: list[Policy] = [p for p in policies if isinstance(p, StackValidationPolicy)]
         self._config = pb.ConfigureAnalyzerRequest()
         self._by_type: dict[str, Any] = {}
         self._by_policies: dict[tuple[str, ...], Any] = {}

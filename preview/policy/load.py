@@ -12,18 +12,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-# budgetbuddy_policies is importable because the parent package put policies/ on sys.path.
 import budgetbuddy_policies as bp
 from budgetbuddy_policies.exemptions import EXEMPTIONS_FILE, Exemption
 from budgetbuddy_policies.framework import EXEMPTION_EXPIRED_MARKER, UNKNOWN_MARKER, unknown_mode
 from budgetbuddy_policies.jsonfile import json_type
 from budgetbuddy_policies.jsonfile import read_json as read_json_file
 
-from preview.policy import CONFIG_DIR, ROOT
+ROOT = Path(__file__).resolve().parents[2]
+PACK_DIR = ROOT / "policies"
+CONFIG_DIR = PACK_DIR / "config"
 
 __all__ = [
+    "CONFIG_DIR",
     "CONFIG_SHAPE",
     "EXEMPTION_EXPIRED_MARKER",
+    "PACK_DIR",
+    "ROOT",
     "UNKNOWN_MARKER",
     "PolicyConfigError",
     "bp",

@@ -187,10 +187,6 @@ def exemptions_in_use(
     return out
 
 
-def exit_code(report: PolicyReport) -> int:
-    return 1 if report.has_mandatory_violations else 0
-
-
 def sorted_violations(violations: Sequence[Violation]) -> list[Violation]:
     return sorted(violations, key=lambda v: (SEVERITY_ORDER.index(v.severity), v.rule, v.urn))
 
@@ -207,46 +203,3 @@ def to_json(report: PolicyReport) -> dict[str, Any]:
         "unknowns": [asdict(v) for v in sorted_violations(report.unknowns)],
         "exemptions": [asdict(e) for e in report.exemptions],
     }
-
-
-def where(v: Violation) -> str:
-    return f"{v.resource_name} ({v.resource_type})" if v.resource_name else "stack"
-
-
-def summary(report: PolicyReport) -> str:
-    advisory = len(report.violations) - len(report.mandatory)
-    return (
-        f"{len(report.rules)} rules over {report.resource_count} resources: "
-        f"{len(report.mandatory)} mandatory and {advisory} advisory violations, "
-        f"{len(report.unknowns)} unknown inputs, {len(report.exemptions)} exemptions in use."
-    )
-
-
-def to_markdown(report: PolicyReport) -> str:
-    status = "FAIL" if report.has_mandatory_violations else "PASS"
-    lines = [
-        f"## Policy results: {report.project}/{report.stack} - {status}",
-        "",
-        summary(report),
-    ]
-    for sev in SEVERITY_ORDER:
-        group = [v for v in sorted_violations(report.violations) if v.severity == sev]
-        if not group:
-            continue
-        lines += ["", f"### {sev.capitalize()} ({len(group)})", "", "| Rule | Enforcement | Resource | Finding | Remediation |",
-                  "|---|---|---|---|---|"]  # fmt: skip
-        for v in group:
-            cells = [f"`{v.rule}`", v.enforcement, where(v), v.message, v.remediation]
-            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
-    if report.exemptions:
-        lines += [
-            "",
-            "### Exemptions in use",
-            "",
-            "| Rule | Resource | Expires | Justification |",
-            "|---|---|---|---|",
-        ]
-        for e in report.exemptions:
-            expires = (e.expires or "never") + (" (EXPIRED)" if e.expired else "")
-            lines.append(f"| `{e.rule}` | {e.resource_name} | {expires} | {e.justification} |")
-    return "\n".join(lines) + "\n"

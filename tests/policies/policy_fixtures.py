@@ -14,9 +14,11 @@ from typing import Any
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
+
 PROJECT = "budgetbuddy"
 UNKNOWN = UNKNOWN_STRING_VALUE  # what the engine sends for a value unknown during preview
-SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+SECRET = {SPECIAL_SIG_KEY: SECRET_SIG}
 ACCOUNT = "123456789012"
 
 
@@ -580,10 +582,10 @@ def drop(*names: str) -> Callable[[Resources], Resources]:
 
 def assert_case(rule: str, case: str, mutate: Callable[[Resources], Resources], stacks: tuple[str, ...]) -> None:
     """The mutated baseline fails ``rule`` (with a real message) in ``stacks`` and passes it elsewhere."""
-    from preview import policy_runner as pr
+    from preview.policy.engine import evaluate
 
     for stack in BOTH:
-        report = pr.evaluate(mutate(baseline(stack)), stack=stack)
+        report = evaluate(mutate(baseline(stack)), stack=stack)
         hits = [v for v in report.violations if v.rule == rule]
         if stack in stacks:
             assert hits, f"{rule} did not fail on {case} in {stack}: {report.violations}"

@@ -20,7 +20,9 @@ from google.protobuf import empty_pb2
 from policy_fixtures import UNKNOWN
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from preview import policy_runner as pr
+from preview.policy.config import configure_request, reconcile_config
+from preview.policy.engine import analyze_requests, analyze_stack_request, diagnostic_dict, evaluate
+from preview.policy.load import PACK_DIR, load_policy_config
 from tests.harness import run_stack
 
 Stub = analyzer_pb2_grpc.AnalyzerStub
@@ -36,7 +38,7 @@ def plugin() -> Iterator[Callable[[str], Stub]]:
             env = {**os.environ, "PULUMI_PROJECT": "budgetbuddy", "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true"}
             proc = subprocess.Popen(
                 [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-                cwd=pr.PACK_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=PACK_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             )  # fmt: skip
             port = proc.stdout.readline().decode().strip() if proc.stdout else ""
             assert port.isdigit(), f"plugin did not print its port: {port!r}"
@@ -72,13 +74,13 @@ def degraded(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def over_grpc(stub: Stub, resources: list[dict[str, Any]], stack: str) -> tuple[list[dict], list[dict]]:
     info = stub.GetAnalyzerInfo(empty_pb2.Empty())
-    stub.Configure(pr.configure_request(pr.reconcile_config(info, pr.load_policy_config(stack))))
+    stub.Configure(configure_request(reconcile_config(info, load_policy_config(stack))))
     diagnostics, not_applicable = [], []
-    for req in pr.analyze_requests(resources):
+    for req in analyze_requests(resources):
         resp = stub.Analyze(req)
-        diagnostics += [pr.diagnostic_dict(d, req.urn) for d in resp.diagnostics]
+        diagnostics += [diagnostic_dict(d, req.urn) for d in resp.diagnostics]
         not_applicable += [{"policy": n.policy_name, "urn": req.urn, "reason": n.reason} for n in resp.not_applicable]
-    diagnostics += [pr.diagnostic_dict(d) for d in stub.AnalyzeStack(pr.analyze_stack_request(resources)).diagnostics]
+    diagnostics += [diagnostic_dict(d) for d in stub.AnalyzeStack(analyze_stack_request(resources)).diagnostics]
     return diagnostics, not_applicable
 
 
@@ -87,7 +89,7 @@ def test_offline_engine_equals_the_real_plugin(plugin, recorded, variant: str) -
     stack, resources = recorded
     resources = resources if variant == "as recorded" else degraded(resources)
     diagnostics, not_applicable = over_grpc(plugin(stack), resources, stack)
-    report = pr.evaluate(resources, stack=stack)
+    report = evaluate(resources, stack=stack)
     assert report.diagnostics == diagnostics
     assert report.not_applicable == not_applicable
     assert not_applicable  # the checked-in exemptions apply to both stacks

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 
+import budgetbuddy_policies as bp
 import pytest
 from budgetbuddy_policies import ExemptionError, parse_exemptions
 from budgetbuddy_policies.exemptions import EXEMPTIONS_FILE, load_exemptions
@@ -17,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from policy_fixtures import baseline, edited
 
-from preview import policy_runner as pr
 from preview.policy import load
+from preview.policy.engine import evaluate
+from preview.policy.load import PACK_DIR, PolicyConfigError
+from preview.policy.report import PolicyReport
 
 TODAY = dt.date(2030, 6, 1)
 RULE = "aws-codebuild-project-disallow-privileged-mode"
@@ -35,11 +38,11 @@ def privileged() -> list[dict]:
 
 def exemption(**kw: object) -> tuple:
     entry = {"rule": RULE, "resource": "build", "justification": WHY, **kw}
-    return parse_exemptions([entry], known_rules=pr.bp.REGISTRY.names())
+    return parse_exemptions([entry], known_rules=bp.REGISTRY.names())
 
 
 def test_active_exemption_suppresses_and_is_listed() -> None:
-    report = pr.evaluate(
+    report = evaluate(
         privileged(),
         stack="production",
         exemptions=exemption(expires="2030-12-31"),
@@ -60,7 +63,7 @@ def test_active_exemption_suppresses_and_is_listed() -> None:
 
 
 def test_expired_exemption_fails() -> None:
-    report = pr.evaluate(
+    report = evaluate(
         privileged(),
         stack="production",
         exemptions=exemption(expires="2030-05-31"),
@@ -74,7 +77,7 @@ def test_expired_exemption_fails() -> None:
 
 
 def test_expiry_day_is_still_valid() -> None:
-    report = pr.evaluate(
+    report = evaluate(
         privileged(),
         stack="production",
         exemptions=exemption(expires="2030-06-01"),
@@ -85,17 +88,17 @@ def test_expiry_day_is_still_valid() -> None:
 
 def test_exemption_is_scoped_to_its_stack_and_resource() -> None:
     scoped = exemption(stacks=["staging"])
-    report = pr.evaluate(privileged(), stack="production", exemptions=scoped, today=TODAY)
+    report = evaluate(privileged(), stack="production", exemptions=scoped, today=TODAY)
     assert RULE in report.failed_rules and report.exemptions == []
     other = exemption(resource="other-*")
-    assert RULE in pr.evaluate(privileged(), stack="production", exemptions=other, today=TODAY).failed_rules
+    assert RULE in evaluate(privileged(), stack="production", exemptions=other, today=TODAY).failed_rules
 
 
 def test_stack_rule_exemption() -> None:
     resources = [r for r in baseline("production") if r["name"] != "artifacts-logging"]
     ex = parse_exemptions([{"rule": "aws-s3-bucket-require-access-logging", "resource": "artifacts",
                             "justification": WHY}])  # fmt: skip
-    report = pr.evaluate(resources, stack="production", exemptions=ex, today=TODAY)
+    report = evaluate(resources, stack="production", exemptions=ex, today=TODAY)
     assert report.violations == []
     assert [e.resource_name for e in report.exemptions] == ["artifacts"]
 
@@ -134,12 +137,12 @@ def test_stack_rule_exemption() -> None:
 )
 def test_malformed_exemptions_are_rejected(entry: dict, message: str) -> None:
     with pytest.raises(ExemptionError, match=message):
-        parse_exemptions([entry], known_rules=pr.bp.REGISTRY.names())
+        parse_exemptions([entry], known_rules=bp.REGISTRY.names())
 
 
 def test_checked_in_exemptions_file_is_valid_and_unexpired() -> None:
-    assert EXEMPTIONS_FILE.name == "exemptions.json" and EXEMPTIONS_FILE.parent == pr.PACK_DIR
-    for e in load_exemptions(known_rules=pr.bp.REGISTRY.names()):
+    assert EXEMPTIONS_FILE.name == "exemptions.json" and EXEMPTIONS_FILE.parent == PACK_DIR
+    for e in load_exemptions(known_rules=bp.REGISTRY.names()):
         assert not e.expired(dt.date.today()), e.describe()
 
 
@@ -173,14 +176,14 @@ def entry(**kw: object) -> dict:
     ],
 )
 def test_malformed_file(tmp_path, text: str | bytes, message: str) -> None:
-    with pytest.raises(pr.PolicyConfigError, match=message):
+    with pytest.raises(PolicyConfigError, match=message):
         load.load_exemptions(write(tmp_path, text))
 
 
 @pytest.mark.parametrize("value", ["next year", "2027-6-30", "20270630", "2027-02-30", "2027-W26-3", 20270630, True])
 def test_bad_date_names_entry_field_value_and_format(tmp_path, value: object) -> None:
     path = write(tmp_path, json.dumps({"exemptions": [entry(expires="2030-01-01"), entry(expires=value)]}))
-    with pytest.raises(pr.PolicyConfigError) as caught:
+    with pytest.raises(PolicyConfigError) as caught:
         load.load_exemptions(path)
     assert str(caught.value) == (
         f"invalid exemptions in {path}:\n  exemptions[1].expires: {value!r} is not a date; "
@@ -190,7 +193,7 @@ def test_bad_date_names_entry_field_value_and_format(tmp_path, value: object) ->
 
 def test_unknown_rule_names_entry_and_suggests(tmp_path) -> None:
     path = write(tmp_path, json.dumps({"exemptions": [entry(rule="aws-codebuild-project-disallow-privileged")]}))
-    with pytest.raises(pr.PolicyConfigError, match=r"exemptions\[0\]\.rule: 'aws-codebuild-project-disallow-privileged' "
+    with pytest.raises(PolicyConfigError, match=r"exemptions\[0\]\.rule: 'aws-codebuild-project-disallow-privileged' "
                        r"is not a rule of the pack \(did you mean 'aws-codebuild-project-disallow-privileged-mode'\?\)"):  # fmt: skip
         load.load_exemptions(path)
 
@@ -204,14 +207,14 @@ def test_unknown_rule_names_entry_and_suggests(tmp_path) -> None:
     ],
 )
 def test_field_types(tmp_path, fields: dict, message: str) -> None:
-    with pytest.raises(pr.PolicyConfigError, match=message):
+    with pytest.raises(PolicyConfigError, match=message):
         load.load_exemptions(write(tmp_path, json.dumps({"exemptions": [entry(**fields)]})))
 
 
 def test_the_pack_refuses_a_bad_file_at_start_up(tmp_path) -> None:
     # The real plugin, started as the engine starts it, from a copy of the pack with a broken file.
     pack = tmp_path / "policies"
-    shutil.copytree(pr.PACK_DIR, pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    shutil.copytree(PACK_DIR, pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
     (pack / "exemptions.json").write_text(json.dumps({"exemptions": [entry(expires="soon")]}))
     env = {k: v for k, v in os.environ.items() if k != "BUDGETBUDDY_POLICY_UNKNOWN"}
     proc = subprocess.run(
@@ -254,8 +257,8 @@ files = st.fixed_dictionaries({"exemptions": st.lists(fields, max_size=3)}) | js
 def test_any_bytes_as_exemptions_file(tmp_path, data: bytes) -> None:
     path = write(tmp_path, data)
     try:
-        report = pr.evaluate(SMALL, stack="production", exemptions=load.load_exemptions(path), today=TODAY)
-    except pr.PolicyConfigError as err:
+        report = evaluate(SMALL, stack="production", exemptions=load.load_exemptions(path), today=TODAY)
+    except PolicyConfigError as err:
         assert str(err).startswith(("invalid exemptions in", str(path)))
     else:
-        assert isinstance(report, pr.PolicyReport)
+        assert isinstance(report, PolicyReport)

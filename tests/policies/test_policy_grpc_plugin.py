@@ -18,7 +18,9 @@ from google.protobuf import empty_pb2
 from policy_fixtures import UNKNOWN, baseline, edited, without
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from preview import policy_runner as pr
+from preview.policy.config import configure_request, reconcile_config
+from preview.policy.engine import analyze_requests, analyze_stack_request, diagnostic_dict, evaluate, new_servicer
+from preview.policy.load import PACK_DIR, load_policy_config
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def plugin() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
     }
     proc = subprocess.Popen(
         [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-        cwd=pr.PACK_DIR,
+        cwd=PACK_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -58,19 +60,19 @@ def broken() -> list[dict]:
 
 def drive(stub: analyzer_pb2_grpc.AnalyzerStub, resources: list[dict], stack: str) -> list[dict]:
     info = stub.GetAnalyzerInfo(empty_pb2.Empty())
-    stub.Configure(pr.configure_request(pr.reconcile_config(info, pr.load_policy_config(stack))))
+    stub.Configure(configure_request(reconcile_config(info, load_policy_config(stack))))
     diagnostics = []
-    for req in pr.analyze_requests(resources):
-        diagnostics += [pr.diagnostic_dict(d, req.urn) for d in stub.Analyze(req).diagnostics]
-    response = stub.AnalyzeStack(pr.analyze_stack_request(resources))
-    return diagnostics + [pr.diagnostic_dict(d) for d in response.diagnostics]
+    for req in analyze_requests(resources):
+        diagnostics += [diagnostic_dict(d, req.urn) for d in stub.Analyze(req).diagnostics]
+    response = stub.AnalyzeStack(analyze_stack_request(resources))
+    return diagnostics + [diagnostic_dict(d) for d in response.diagnostics]
 
 
 def test_analyzer_info_matches_registry(plugin: analyzer_pb2_grpc.AnalyzerStub) -> None:
     info = plugin.GetAnalyzerInfo(empty_pb2.Empty())
     assert info.name == "budgetbuddy-aws"
     assert info.supportsConfig
-    in_process = pr.new_servicer().GetAnalyzerInfo(empty_pb2.Empty(), None)
+    in_process = new_servicer().GetAnalyzerInfo(empty_pb2.Empty(), None)
     assert info == in_process
 
 
@@ -78,7 +80,7 @@ def test_analyzer_info_matches_registry(plugin: analyzer_pb2_grpc.AnalyzerStub) 
 def test_grpc_results_equal_in_process(plugin: analyzer_pb2_grpc.AnalyzerStub, case: str) -> None:
     resources = baseline("production") if case == "baseline" else broken()
     over_grpc = drive(plugin, resources, "production")
-    report = pr.evaluate(resources, stack="production")
+    report = evaluate(resources, stack="production")
     assert over_grpc == report.diagnostics
     if case == "broken":
         levels = {d["policyName"]: d["enforcementLevel"] for d in over_grpc}

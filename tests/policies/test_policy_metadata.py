@@ -14,7 +14,8 @@ from budgetbuddy_policies.framework import NAME_RE, RuleDefinitionError
 from budgetbuddy_policies.taggable import TAGGABLE_TYPES
 from pulumi_policy import EnforcementLevel, Severity
 
-from preview import policy_runner as pr
+from preview.policy.config import SUPPORTED_KEYWORDS, validate_schema
+from preview.policy.load import ROOT
 
 FRAMEWORKS = ("pci-dss-4.0:", "soc2:", "hipaa:", "fsbp:")
 
@@ -47,8 +48,8 @@ def test_rule_metadata_complete(rule) -> None:
         assert m.enforcement is EnforcementLevel.MANDATORY
         assert any(c.startswith(FRAMEWORKS) for c in m.controls)
     for key, schema in m.config.items():
-        assert set(schema) <= pr.SUPPORTED_KEYWORDS, key
-        assert pr.validate_schema(m.config, [], {key: schema["default"]}) == []
+        assert set(schema) <= SUPPORTED_KEYWORDS, key
+        assert validate_schema(m.config, [], {key: schema["default"]}) == []
 
 
 def test_policies_carry_metadata_to_the_engine() -> None:
@@ -94,7 +95,7 @@ def test_taggable_list_is_up_to_date() -> None:
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("gen_taggable", Path(pr.ROOT) / "tools" / "gen_taggable.py")
+    spec = importlib.util.spec_from_file_location("gen_taggable", Path(ROOT) / "tools" / "gen_taggable.py")
     gen = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(gen)  # type: ignore[union-attr]
     assert gen.main(["--check"]) == 0
@@ -103,5 +104,5 @@ def test_taggable_list_is_up_to_date() -> None:
 
 
 def test_docs_list_every_rule() -> None:
-    doc = (pr.ROOT / "docs" / "policies.md").read_text()
+    doc = (ROOT / "docs" / "policies.md").read_text()
     assert [n for n in REGISTRY.names() if f"`{n}`" not in doc] == []

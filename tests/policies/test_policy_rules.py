@@ -13,7 +13,7 @@ from policy_fixtures import BOTH, baseline, container, drop, edited, set_
 from test_policy_rules_coverage import CASES as COVERAGE_CASES
 from test_policy_rules_waf import CASES as WAF_CASES
 
-from preview import policy_runner as pr
+from preview.policy.engine import evaluate
 
 Resources = list[dict[str, Any]]
 
@@ -229,7 +229,7 @@ def base(stack: str) -> Resources:
 
 
 def test_baseline_passes_every_rule(stack: str, base: Resources) -> None:
-    report = pr.evaluate(base, stack=stack)
+    report = evaluate(base, stack=stack)
     assert report.violations == []
     assert len(report.rules) == len(REGISTRY)
 
@@ -242,7 +242,7 @@ def test_every_rule_has_breaking_cases() -> None:
 @pytest.mark.parametrize(("rule", "case", "mutate", "stacks"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks: tuple[str, ...]) -> None:
     for stack in ("production", "staging"):
-        report = pr.evaluate(mutate(baseline(stack)), stack=stack)
+        report = evaluate(mutate(baseline(stack)), stack=stack)
         failed = {v.rule for v in report.violations}
         if stack in stacks:
             assert rule in failed, f"{rule} did not fail on {case} in {stack}: {report.violations}"
@@ -254,5 +254,5 @@ def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks:
 
 def test_a_redirect_rule_on_the_http_listener_is_allowed() -> None:
     redirect = [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
-    report = pr.evaluate(rule_on_http(redirect)(baseline("production")), stack="production")
+    report = evaluate(rule_on_http(redirect)(baseline("production")), stack="production")
     assert "aws-elb-listenerrule-require-https-redirect" not in report.failed_rules

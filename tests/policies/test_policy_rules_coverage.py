@@ -21,7 +21,8 @@ from policy_fixtures import (
     topic_policy,
 )
 
-from preview import policy_runner as pr
+from preview.policy.engine import evaluate
+from preview.policy.load import ROOT
 
 Resources = list[dict[str, Any]]
 STAR_ALLOW = {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": "*"}
@@ -114,7 +115,7 @@ def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks:
 
 
 def failed(resources: Resources) -> set[str]:
-    return set(pr.evaluate(resources, stack="production").failed_rules)
+    return set(evaluate(resources, stack="production").failed_rules)
 
 
 @pytest.mark.parametrize(
@@ -170,7 +171,7 @@ def test_the_real_key_and_topic_policy_shapes_pass() -> None:
     ],
 )  # fmt: skip
 def test_unknown_inputs_are_reported(name: str, inputs: dict[str, Any], rule: str) -> None:
-    report = pr.evaluate(edited(baseline("production"), name, **inputs), stack="production")
+    report = evaluate(edited(baseline("production"), name, **inputs), stack="production")
     hits = [v for v in report.violations if v.rule == rule]
     assert hits and all(h.unknown and h.resource_name == name for h in hits)
 
@@ -186,7 +187,7 @@ WAF_TYPES = {
 
 def coverage_rows() -> dict[str, str]:
     """Resource type -> its row of the coverage table in docs/policies.md."""
-    doc = (pr.ROOT / "docs" / "policies.md").read_text()
+    doc = (ROOT / "docs" / "policies.md").read_text()
     section = doc.split("## Control coverage by resource type", 1)[1].split("\n## ", 1)[0]
     rows: dict[str, str] = {}
     for line in section.splitlines():

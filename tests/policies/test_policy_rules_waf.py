@@ -14,7 +14,7 @@ import pytest
 from budgetbuddy_policies import UNKNOWN_MARKER
 from policy_fixtures import BOTH, UNKNOWN, assert_case, baseline, drop, edited, set_, waf_log_policy, waf_rule
 
-from preview import policy_runner as pr
+from preview.policy.engine import evaluate
 
 Resources = list[dict[str, Any]]
 REQUIRE_WAF = "aws-elb-loadbalancer-require-waf"
@@ -146,18 +146,18 @@ def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks:
 
 
 def failed(resources: Resources, stack: str = "production") -> set[str]:
-    return set(pr.evaluate(resources, stack=stack).failed_rules)
+    return set(evaluate(resources, stack=stack).failed_rules)
 
 
 def test_the_violation_names_the_unprotected_alb() -> None:
-    report = pr.evaluate(drop(ASSOC)(baseline("production")), stack="production")
+    report = evaluate(drop(ASSOC)(baseline("production")), stack="production")
     hits = [v for v in report.violations if v.rule == REQUIRE_WAF]
     assert [h.resource_name for h in hits] == ["alb"]
     assert hits[0].enforcement == "mandatory"
 
 
 def test_moving_the_association_leaves_the_first_alb_unprotected() -> None:
-    report = pr.evaluate(associate_with("alb-b", "arn:b")(baseline("production")), stack="production")
+    report = evaluate(associate_with("alb-b", "arn:b")(baseline("production")), stack="production")
     assert [v.resource_name for v in report.violations if v.rule == REQUIRE_WAF] == ["alb"]
 
 
@@ -195,7 +195,7 @@ def test_stack_rules_follow_dependencies_when_arns_are_unknown() -> None:
     # A real preview of the first WAF deployment: every ARN is unknown, the dependencies still link them.
     b = edited(baseline("production"), ASSOC, resourceArn=UNKNOWN, webAclArn=UNKNOWN)
     b = edited(b, "waf-logging", resourceArn=UNKNOWN, logDestinationConfigs=[UNKNOWN])
-    assert pr.evaluate(b, stack="production").violations == []
+    assert evaluate(b, stack="production").violations == []
 
 
 @pytest.mark.parametrize(
@@ -214,7 +214,7 @@ def test_stack_rules_follow_dependencies_when_arns_are_unknown() -> None:
     ids=["alb-internal", "association-target", "acl-scope", "redacted-fields", "metrics-flag"],
 )
 def test_unknown_inputs_are_reported_not_passed(mutate: Callable, rule: str, resource: str) -> None:
-    report = pr.evaluate(mutate(baseline("production")), stack="production")
+    report = evaluate(mutate(baseline("production")), stack="production")
     hits = [v for v in report.violations if v.rule == rule]
     assert hits, f"{rule} passed silently on an unknown input"
     assert all(h.unknown and UNKNOWN_MARKER in h.message for h in hits)

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 
+import budgetbuddy_policies as bp
 import pytest
 from budgetbuddy_policies import UNKNOWN_MARKER
 from policy_fixtures import UNKNOWN, baseline, edited
 
-from preview import policy_runner as pr
+from preview.policy.engine import evaluate
+from preview.policy.load import PACK_DIR, PolicyConfigError
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,7 @@ from preview import policy_runner as pr
     ],
 )
 def test_unknown_input_is_a_mandatory_report(name: str, inputs: dict, rule: str) -> None:
-    report = pr.evaluate(edited(baseline("production"), name, **inputs), stack="production")
+    report = evaluate(edited(baseline("production"), name, **inputs), stack="production")
     hits = [v for v in report.violations if v.rule == rule]
     assert hits, f"{rule} passed silently on an unknown input"
     hit = hits[0]
@@ -92,7 +94,7 @@ def test_unknown_input_is_a_mandatory_report(name: str, inputs: dict, rule: str)
 )
 def test_unknown_reference_to_a_new_resource_counts_as_set(name: str, inputs: dict) -> None:
     # A key or topic created in the same update has an unknown ARN: it is still a CMK/topic.
-    report = pr.evaluate(edited(baseline("production"), name, **inputs), stack="production")
+    report = evaluate(edited(baseline("production"), name, **inputs), stack="production")
     assert report.violations == []
 
 
@@ -101,7 +103,7 @@ def test_stack_rules_match_by_property_dependencies_when_ids_are_unknown() -> No
     for r in resources:
         if "bucket" in r["inputs"] and r["type"] != "aws:s3/bucket:Bucket":
             r["inputs"]["bucket"] = UNKNOWN  # a new bucket's id during a real preview
-    assert pr.evaluate(resources, stack="production").violations == []
+    assert evaluate(resources, stack="production").violations == []
 
 
 def test_secret_inputs_are_unwrapped_like_the_engine_does() -> None:
@@ -112,12 +114,12 @@ def test_secret_inputs_are_unwrapped_like_the_engine_does() -> None:
         "trail",
         enableLogFileValidation={**SECRET, "value": False},
     )
-    assert "aws-cloudtrail-trail-enable-log-validation" in pr.evaluate(resources, stack="production").failed_rules
+    assert "aws-cloudtrail-trail-enable-log-validation" in evaluate(resources, stack="production").failed_rules
 
 
 def test_first_deploy_mode_reports_unknowns_as_advisory_naming_the_resource(monkeypatch) -> None:
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "advisory")
-    report = pr.evaluate(edited(baseline("production"), "task", containerDefinitions=UNKNOWN), stack="production")
+    report = evaluate(edited(baseline("production"), "task", containerDefinitions=UNKNOWN), stack="production")
     assert not report.has_mandatory_violations  # the preview of a first `pulumi up` can proceed ...
     notes = [d for d in report.diagnostics if UNKNOWN_MARKER in d["message"]]
     assert notes and all(d["enforcementLevel"] == "advisory" for d in notes)  # ... but says so, loudly
@@ -128,7 +130,7 @@ def test_first_deploy_mode_reports_unknowns_as_advisory_naming_the_resource(monk
 
 def test_first_deploy_mode_still_enforces_known_values(monkeypatch) -> None:
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "advisory")
-    report = pr.evaluate(edited(baseline("production"), "trail", enableLogFileValidation=False), stack="production")
+    report = evaluate(edited(baseline("production"), "trail", enableLogFileValidation=False), stack="production")
     assert "aws-cloudtrail-trail-enable-log-validation" in {v.rule for v in report.mandatory}
 
 
@@ -139,24 +141,24 @@ def test_first_deploy_mode_leaves_the_update_strict(monkeypatch) -> None:
     monkeypatch.delenv("PULUMI_PROJECT", raising=False)  # keep pulumi's runtime settings untouched
     resources = edited(baseline("production"), "task", containerDefinitions=UNKNOWN)
     monkeypatch.setenv("PULUMI_DRY_RUN", "true")
-    assert not pr.evaluate(resources, stack="production").has_mandatory_violations
+    assert not evaluate(resources, stack="production").has_mandatory_violations
     monkeypatch.setenv("PULUMI_DRY_RUN", "false")
-    report = pr.evaluate(resources, stack="production")
+    report = evaluate(resources, stack="production")
     assert "aws-ecs-taskdefinition-require-readonly-rootfs" in {v.rule for v in report.mandatory if v.unknown}
 
 
 @pytest.mark.parametrize("value", ["", "violation"])
 def test_unknown_mode_default_is_strict(monkeypatch, value: str) -> None:
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", value)
-    report = pr.evaluate(edited(baseline("production"), "trail", enableLogFileValidation=UNKNOWN), stack="production")
+    report = evaluate(edited(baseline("production"), "trail", enableLogFileValidation=UNKNOWN), stack="production")
     assert [v.rule for v in report.mandatory if v.unknown] == ["aws-cloudtrail-trail-enable-log-validation"]
 
 
 @pytest.mark.parametrize("value", ["lenient", "Advisory", " advisory", "true", "0"])
 def test_unknown_mode_rejects_other_values_offline(monkeypatch, value: str) -> None:
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", value)
-    with pytest.raises(pr.PolicyConfigError) as caught:
-        pr.evaluate(baseline("production"), stack="production")
+    with pytest.raises(PolicyConfigError) as caught:
+        evaluate(baseline("production"), stack="production")
     message = str(caught.value)
     assert f"BUDGETBUDDY_POLICY_UNKNOWN={value!r}" in message
     assert "'violation'" in message and "'advisory'" in message and "unset or empty" in message
@@ -165,8 +167,8 @@ def test_unknown_mode_rejects_other_values_offline(monkeypatch, value: str) -> N
 def test_unknown_mode_rejected_when_the_pack_is_built(monkeypatch) -> None:
     # Under the real engine the pack is built at start-up: the error comes before any Analyze.
     monkeypatch.setenv("BUDGETBUDDY_POLICY_UNKNOWN", "lenient")
-    with pytest.raises(pr.bp.PackConfigError, match=r"BUDGETBUDDY_POLICY_UNKNOWN='lenient'.*Allowed values"):
-        pr.bp.pack_arguments(exemptions=())
+    with pytest.raises(bp.PackConfigError, match=r"BUDGETBUDDY_POLICY_UNKNOWN='lenient'.*Allowed values"):
+        bp.pack_arguments(exemptions=())
 
 
 def test_the_real_plugin_refuses_a_bad_mode_at_start_up() -> None:
@@ -178,7 +180,7 @@ def test_the_real_plugin_refuses_a_bad_mode_at_start_up() -> None:
     }
     proc = subprocess.run(
         [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-        cwd=pr.PACK_DIR, env=env, capture_output=True, text=True, timeout=60,
+        cwd=PACK_DIR, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 1 and proc.stdout == ""  # no port printed: the pack never served
     assert proc.stderr.startswith(

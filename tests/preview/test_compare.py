@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
-from preview import compare, dump
-from preview.summary import usd
+from preview import compare, dump, pipeline
+from preview.report import compare as compare_views
+from preview.report.cost import usd
 from tests.preview_runs import dump_of, run_cli, write_json
 
 CMK_RULE = "aws-dynamodb-table-require-cmk-encryption"
@@ -25,7 +26,7 @@ def _find(doc: dict[str, Any], type_: str, name: str | None = None) -> dict[str,
 
 def _rejudged(doc: dict[str, Any]) -> dict[str, Any]:
     """A consistent dump of edited resources: cost and policy computed for them, as a run would."""
-    return dump.judge(dump.normalize(doc)).to_json()
+    return pipeline.judge(dump.normalize(doc)).to_json()
 
 
 def _unencrypted(stack: str = "staging") -> dict[str, Any]:
@@ -82,11 +83,11 @@ def test_resources_are_diffed_by_urn_and_replacements_are_flagged():
     assert by_name[key["name"]].keys == ("tags",) and by_name[key["name"]].options == ("protect",)
     assert not by_name[key["name"]].replaces  # tags and protect change in place
 
-    text = "\n".join(compare.to_text(c))
+    text = "\n".join(compare_views.to_text(c))
     assert "REPLACES: hashKey: the key schema is fixed at CreateTable" in text
     assert "may replace: bucket is unknown during preview" in text
     assert "1 added, 5 changed (3 replaced), 1 removed" in text
-    md = compare.to_markdown(c)
+    md = compare_views.to_markdown(c)
     assert "| **replaced** | `data-Users`" in md and "`hashKey` (**replaces**), `billingMode`" not in md
     assert "`billingMode`, `hashKey` (**replaces**)" in md
     assert "- `data-Users` is replaced: hashKey: the key schema is fixed at CreateTable" in md
@@ -123,10 +124,10 @@ def test_cost_delta_per_line_item_and_in_total():
         if (x.resource_type, x.component, x.item) == (item["resource_type"], item["component"], item["item"])
     )
     assert line.base == pytest.approx(item["monthlyUsd"], abs=0.005) and line.head == 0
-    out = compare.to_json(c)["cost"]
+    out = compare_views.to_json(c)["cost"]
     assert out["delta"] == pytest.approx(head["cost"]["total"] - base["cost"]["total"], abs=0.01) and out["delta"] < 0
     assert sum(x.delta for x in c.cost_lines) == pytest.approx(out["delta"], abs=0.01 * max(1, len(c.cost_lines)))
-    md = compare.to_markdown(c)
+    md = compare_views.to_markdown(c)
     assert f"{usd(base['cost']['total'])} → {usd(head['cost']['total'])} (**-{usd(-out['delta'])}**)" in md
     assert f"| {usd(line.base)} | $0.00 | -{usd(line.base)} |" in md
 

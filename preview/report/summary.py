@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from preview.cost.output import usd
+from preview.report.cost import usd
 
 WIDTH = 80
 MAX_LINES = 60

@@ -12,7 +12,7 @@ import pytest
 
 from preview import cost
 from preview.cost.pricers.storage import lifecycle, segments
-from tests.test_cost import NO_FREE, res, service_stack
+from tests.preview.cost.test_estimate import NO_FREE, res, service_stack
 
 P = cost.PRICES
 
@@ -326,7 +326,7 @@ def test_max_capacity_free_tier_is_granted_at_the_upper_end_too() -> None:
 
 
 def test_a_recorded_stack_with_a_web_acl_prices_it_in_the_breakdown_and_the_budget() -> None:
-    from tests.test_cost_report import recorded
+    from tests.preview.report.test_cost import recorded
 
     with_acl = list(recorded("production"))  # the real program records the edge's web ACL and its log group
 

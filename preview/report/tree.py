@@ -15,12 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from preview.recorder import SECRET_SIG
-from preview.summary import short_type
+from preview.report.summary import short_type
+from preview.wire import is_special
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, dict) and SECRET_SIG in value:
+    if is_special(value):
         return "\\[secret]"
     if isinstance(value, (dict, list)):
         return escape(json.dumps(value, default=str, sort_keys=True))

@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from preview import cost
-from preview.__main__ import main
-from preview.cost.output import arithmetic
+from preview.cli import main
+from preview.report import cost as cost_views
+from preview.report.cost import arithmetic
 from tests.policies.policy_fixtures import baseline
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 STACKS = ("staging", "production")
 
 
@@ -55,7 +56,7 @@ def test_full_cost_table_fits_80_columns_in_a_non_tty_log_with_nothing_cut(stack
     out = io.StringIO()
     console = Console(width=80, file=out, force_terminal=False, color_system=None)
     assert not console.is_terminal
-    cost.render(report, console)
+    cost_views.render(report, console)
     text = out.getvalue()
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -196,7 +197,7 @@ def test_cli_applies_assumptions_to_a_dump(tmp_path: Path, capsys: pytest.Captur
 
 def test_the_printed_assumptions_carry_units() -> None:
     out = io.StringIO()
-    cost.render(report_of("production"), Console(width=80, file=out, color_system=None))
+    cost_views.render(report_of("production"), Console(width=80, file=out, color_system=None))
     text = out.getvalue()
     assert "natGbProcessed = 300 GB/month" in text
     assert "kmsKeyAgeDays = 730 days" in text and "guarddutyDnsGb" not in text  # no detector deployed

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from preview.recorder import SECRET_SIG, ProgramError, run_program
+from preview.recorder import ProgramError, run_program
 from preview.stackfiles import StackFileError, load_stack
 from preview.stand_ins import secret_stand_in
+from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
 from tests.harness import ROOT
 from tests.preview_runs import cached_run
 
@@ -90,9 +91,9 @@ def test_bad_input_exits_2_without_traceback(args, message):
 
 
 def test_secret_outputs_are_masked(capsys):
-    from preview.render import _show
+    from preview.report.tree import _show
 
-    assert _show({SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "x"}) == "\\[secret]"
+    assert _show({SPECIAL_SIG_KEY: SECRET_SIG, "value": "x"}) == "\\[secret]"
 
 
 def test_resources_on_an_explicit_provider_get_its_region():

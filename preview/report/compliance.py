@@ -3,7 +3,7 @@
 Generated from the rules' own metadata (their control tags) and a policy run, so
 it cannot drift from the pack. Runbook: Compliance Dashboard, quarterly SOC 2 review.
 
-API (for preview/__main__.py ``--report compliance``):
+API (for ``--report compliance``, preview.report.views):
     build(report: PolicyReport) -> list[FrameworkSection]
     to_markdown(report: PolicyReport) -> str      # for PR comments
     render(report: PolicyReport, console=None)     # rich tables

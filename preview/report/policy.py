@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from preview.policy.levels import SEVERITY_ORDER
-from preview.policy.report import ExemptionUse, PolicyReport, Violation, sorted_violations, where
+from preview.policy.report import ExemptionUse, PolicyReport, Violation, sorted_violations
 
 COLOUR = {
     "critical": "bold red",
@@ -86,3 +86,46 @@ def render(report: PolicyReport, console: Any = None) -> None:
         ),
         indent=0,
     )
+
+
+def where(v: Violation) -> str:
+    return f"{v.resource_name} ({v.resource_type})" if v.resource_name else "stack"
+
+
+def summary(report: PolicyReport) -> str:
+    advisory = len(report.violations) - len(report.mandatory)
+    return (
+        f"{len(report.rules)} rules over {report.resource_count} resources: "
+        f"{len(report.mandatory)} mandatory and {advisory} advisory violations, "
+        f"{len(report.unknowns)} unknown inputs, {len(report.exemptions)} exemptions in use."
+    )
+
+
+def to_markdown(report: PolicyReport) -> str:
+    status = "FAIL" if report.has_mandatory_violations else "PASS"
+    lines = [
+        f"## Policy results: {report.project}/{report.stack} - {status}",
+        "",
+        summary(report),
+    ]
+    for sev in SEVERITY_ORDER:
+        group = [v for v in sorted_violations(report.violations) if v.severity == sev]
+        if not group:
+            continue
+        lines += ["", f"### {sev.capitalize()} ({len(group)})", "", "| Rule | Enforcement | Resource | Finding | Remediation |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for v in group:
+            cells = [f"`{v.rule}`", v.enforcement, where(v), v.message, v.remediation]
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    if report.exemptions:
+        lines += [
+            "",
+            "### Exemptions in use",
+            "",
+            "| Rule | Resource | Expires | Justification |",
+            "|---|---|---|---|",
+        ]
+        for e in report.exemptions:
+            expires = (e.expires or "never") + (" (EXPIRED)" if e.expired else "")
+            lines.append(f"| `{e.rule}` | {e.resource_name} | {expires} | {e.justification} |")
+    return "\n".join(lines) + "\n"

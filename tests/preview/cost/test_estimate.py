@@ -16,11 +16,12 @@ from preview import cost
 from preview.cost import fargate
 from preview.cost.inputs import UNKNOWN
 from preview.cost.pricers.data import cron_runs_per_day as _cron_runs_per_day
+from preview.report import cost as cost_views
+from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
 from tests.policies.policy_fixtures import baseline
 
 P = cost.PRICES
 H = cost.HOURS_PER_MONTH
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
 NO_FREE = replace(cost.STAGING, apply_free_tier=False)
 
 
@@ -360,11 +361,11 @@ def test_unknown_inputs_are_reported_not_raised() -> None:
     assert {("task", "cpu"), ("b", "limitAmount"), ("alb", "subnets")} <= props
     assert compute_items(report) == []
     assert report.budget is not None and report.budget.amount is None and report.budget_percent is None
-    assert "unknown during preview" in cost.to_markdown(report)
+    assert "unknown during preview" in cost_views.to_markdown(report)
 
 
 def test_secret_wrapped_and_float_inputs_are_read() -> None:
-    stack = service_stack(min_capacity={SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": 2.0})
+    stack = service_stack(min_capacity={SPECIAL_SIG_KEY: SECRET_SIG, "value": 2.0})
     assert compute_total(cost.estimate(stack, "staging", NO_FREE)) == pytest.approx(57.6708, abs=1e-3)
 
 
@@ -383,10 +384,10 @@ def test_policy_baseline_fixture_renders_in_every_format(stack: str) -> None:
     report = cost.estimate(baseline(stack), stack)
     assert report.total > 0 and not report.not_modeled
     console = Console(record=True, width=200)
-    cost.render(report, console)
+    cost_views.render(report, console)
     text = console.export_text()
     assert "Monthly cost estimate" in text and f"${report.total:,.2f}" in text
-    md = cost.to_markdown(report)
+    md = cost_views.to_markdown(report)
     assert md.startswith(f"### Monthly cost estimate: `{stack}`") and "Usage assumptions" in md
     doc = cost.to_json(report)
     json.dumps(doc)
@@ -461,7 +462,7 @@ def test_never_raises_and_never_negative_on_mangled_inputs(data: st.DataObject) 
                 r["inputs"][key] = data.draw(json_value)
     report = cost.estimate(resources, "staging")
     assert report.total >= 0 and all(i.monthly_usd >= 0 for i in report.items)
-    cost.to_markdown(report)
+    cost_views.to_markdown(report)
     json.dumps(cost.to_json(report))
 
 

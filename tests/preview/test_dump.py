@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from preview import dump
-from preview.__main__ import main
+from preview.cli import main
 from tests.preview_runs import dump_of, write_json
 
 

@@ -9,13 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import budgetbuddy_policies as bp
 import pytest
 from rich.console import Console
 
-from preview import dump, policy_runner
+from preview import dump, pipeline
+from preview.policy.engine import evaluate
+from preview.policy.report import PolicyReport
 from preview.recorder import ProgramError
-from preview.render import resource_tree
-from preview.summary import MAX_LINES, component_counts, short_type, summary, usd
+from preview.report.summary import MAX_LINES, component_counts, short_type, summary, usd
+from preview.report.tree import resource_tree
 from tests.harness import ROOT
 from tests.preview_runs import cached_run, dump_of, preview_once, run_cli, write_json
 
@@ -111,7 +114,7 @@ def test_each_violation_is_listed_with_rule_resource_and_remediation(tmp_path: P
     assert len(lines) <= MAX_LINES and max(len(x) for x in lines) <= 80
     assert "Policy: FAIL" in out
     text = " ".join(out.split())
-    report = dump.judge(dump.load(path)).policy
+    report = pipeline.judge(dump.load(path)).policy
     assert len(report.violations) >= 2
     for v in report.violations:
         where = f"on {v.resource_name} ({short_type(v.resource_type)})"
@@ -168,7 +171,7 @@ def test_json_to_a_bad_place_fails_before_the_program_runs(tmp_path: Path, monke
     def must_not_run(*_a: object, **_k: object) -> None:
         raise AssertionError("the program ran before --json was checked")
 
-    monkeypatch.setattr(dump, "run_program", must_not_run)
+    monkeypatch.setattr(pipeline, "run_program", must_not_run)
     code, _, err = run_cli("staging", "--json", str(tmp_path))
     assert code == 2 and f"--json {tmp_path}: is a directory" in err
     code, _, err = run_cli("staging", "--json", "/proc/no-such-dir/staging.json")
@@ -176,12 +179,12 @@ def test_json_to_a_bad_place_fails_before_the_program_runs(tmp_path: Path, monke
 
 
 def test_no_dump_is_left_behind_when_the_policy_config_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    real = policy_runner.evaluate
+    real = evaluate
 
-    def with_bad_config(resources: list, **kwargs: object) -> policy_runner.PolicyReport:
+    def with_bad_config(resources: list, **kwargs: object) -> PolicyReport:
         return real(resources, **{**kwargs, "policy_config": {"aws-no-such-rule": "mandatory"}})
 
-    monkeypatch.setattr(policy_runner, "evaluate", with_bad_config)
+    monkeypatch.setattr(pipeline, "evaluate", with_bad_config)
     out = tmp_path / "staging.json"
     code, stdout, err = run_cli("staging", "--json", str(out))
     assert code == 2 and "aws-no-such-rule: no such policy" in err and "Traceback" not in err
@@ -196,7 +199,7 @@ def test_a_program_failure_exits_3_and_points_at_debug(monkeypatch: pytest.Monke
         except ZeroDivisionError as exc:
             raise ProgramError(exc) from exc
 
-    monkeypatch.setattr(dump, "run_program", broken)
+    monkeypatch.setattr(pipeline, "run_program", broken)
     code, _, err = run_cli("staging")
     assert code == 3 and "program failed: ZeroDivisionError: division by zero" in err
     assert "--debug" in err and "Traceback" not in err
@@ -209,7 +212,7 @@ def test_a_bug_in_the_tool_exits_3_never_1(monkeypatch: pytest.MonkeyPatch, tmp_
         raise KeyError("oops")
 
     good = write_json(tmp_path / "s.json", dump_of("staging"))  # recorded before the tool is broken
-    monkeypatch.setattr(dump, "judge", broken)
+    monkeypatch.setattr(pipeline, "judge", broken)
     code, _, err = run_cli("--resources", str(good))
     assert code == 3 and "preview failed: KeyError" in err and "--debug" in err and "Traceback" not in err
 
@@ -222,8 +225,6 @@ def test_a_version_0_dump_is_judged(tmp_path: Path):
 
 
 def test_bad_exemptions_exit_2_and_leave_no_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    bp = policy_runner.bp
-
     def bad_file(*args: object, **kwargs: object) -> object:  # as if policies/exemptions.json named an unknown rule
         return bp.parse_exemptions([{"rule": "aws-no-such-rule", "resource": "x", "justification": "j" * 30}],
                                    kwargs.get("known_rules"))  # fmt: skip
