@@ -9,6 +9,7 @@ environment applies (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_MAX_ATTEMPTS
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -19,6 +20,8 @@ from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -53,6 +56,12 @@ class Waits:
     timeout: float = 3600.0
 
 
+@functools.cache
+def _loader() -> Any:
+    """botocore's service models, parsed once per process (a session would parse them again)."""
+    return botocore.loaders.create_loader()
+
+
 def _shown(params: dict[str, Any]) -> str:
     return ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in params.items())
 
@@ -74,7 +83,10 @@ class Aws:
             raw = None
             if not self.dry_run:
                 if self._session is None:
-                    self._session = boto3.Session(region_name=os.environ.get("AWS_REGION") or self.region)
+                    core = botocore.session.get_session()
+                    core.register_component("data_loader", _loader())
+                    region = os.environ.get("AWS_REGION") or self.region
+                    self._session = boto3.Session(botocore_session=core, region_name=region)
                 raw = self._session.client(service, config=Config(retries={"mode": "standard"}))
                 raw.meta.events.register("after-call", self._note_request)
             self._clients[service] = Client(self, service, raw)

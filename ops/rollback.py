@@ -79,10 +79,11 @@ def _stop_in_progress(ctx: Ctx, service: dict[str, Any]) -> int:
     arn = deployment.get("serviceDeploymentArn") or service.get("currentServiceDeployment")
     if not arn:
         raise OpsError("a deployment is in progress but ECS lists no service deployment to stop; try --to REVISION")
-    source = ", ".join(ecs.short(r.get("arn", "?")) for r in deployment.get("sourceServiceRevisions", []))
+    previous = [d for d in service.get("deployments", []) if d.get("status") != "PRIMARY"]
+    back_to = ", ".join(ecs.short(d.get("taskDefinition", "?")) for d in previous)
     ctx.say(
         f"Deployment in progress ({ecs.summary({'services': [service]})}): stopping it with a rollback"
-        + (f" to {source}" if source else "")
+        + (f" to {back_to}" if back_to else "")
     )
     ctx.confirm(f"Stopping deployment {arn} with a rollback")
     ecs_client.stop_service_deployment(serviceDeploymentArn=arn, stopType="ROLLBACK")

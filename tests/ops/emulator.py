@@ -18,12 +18,14 @@ the scalable target.
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
+import moto.kms.models as kms_models
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import EC2ContainerServiceResponse
@@ -119,26 +121,53 @@ def patch_moto() -> None:
 
         return restore
 
+    # Speed only: moto makes an RSA key pair for every KMS key; a symmetric key never uses it.
+    generate = kms_models.generate_private_key
+    kms_models.generate_private_key = lambda spec: None if spec == "SYMMETRIC_DEFAULT" else generate(spec)
+
     DynamoHandler.restore_table_from_backup = with_sse(DynamoHandler.restore_table_from_backup)  # type: ignore[method-assign]
     DynamoHandler.restore_table_to_point_in_time = with_sse(DynamoHandler.restore_table_to_point_in_time)  # type: ignore[method-assign]
 
 
+@functools.cache
+def _session() -> Any:
+    """One botocore session for every seeding: it loads each service model once, not once per test."""
+    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+@functools.cache
 def _clients(endpoint: str | None, region: str) -> dict[str, Any]:
-    kw: dict[str, Any] = {"region_name": region, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    """Clients are kept: moto's interception is switched by ``mock_aws``, not built into a client."""
+    kw: dict[str, Any] = {"region_name": region}
     if endpoint:
         kw["endpoint_url"] = endpoint
     names = ("kms", "dynamodb", "ecs", "elbv2", "ec2", "cloudwatch", "application-autoscaling")
-    return {n: boto3.client(n, **kw) for n in names}  # type: ignore[call-overload]
+    return {n: _session().client(n, **kw) for n in names}
 
 
-def seed(stack: str = "production", endpoint: str | None = None, items: int = 3) -> dict[str, Any]:
-    """Create what a deployed ``stack`` has; returns the names and ARNs made."""
+PARTS = ("data", "service")
+
+
+def seed(
+    stack: str = "production", endpoint: str | None = None, items: int = 3, parts: tuple[str, ...] = PARTS
+) -> dict[str, Any]:
+    """Create what a deployed ``stack`` has (``data``: key and tables; ``service``: ECS, ELB, alarms,
+    autoscaling); returns the names and ARNs made."""
     settings = load_stack(ROOT, stack)
     cfg = parse_config(stack, settings.config, settings.secret_keys)
     naming = Naming.from_config(cfg)
     c = _clients(endpoint, cfg.region)
     tags = [{"Key": k, "Value": v} for k, v in naming.tags.items()]
 
+    made: dict[str, Any] = {"cluster": naming.cluster}
+    if "data" in parts:
+        made |= _seed_data(c, cfg, naming, tags, items)
+    if "service" in parts:
+        made |= _seed_service(c, cfg, naming)
+    return made
+
+
+def _seed_data(c: dict[str, Any], cfg: Any, naming: Naming, tags: list[dict[str, str]], items: int) -> dict[str, Any]:
     key = c["kms"].create_key(Description="BudgetBuddy data key")["KeyMetadata"]["Arn"]
     c["kms"].create_alias(AliasName=f"alias/{naming.prefix}/data", TargetKeyId=key)
     tables = {}
@@ -173,7 +202,10 @@ def seed(stack: str = "production", endpoint: str | None = None, items: int = 3)
             item = {a.name: {"S": f"{a.name}-{i}"} for a in t.attributes}
             c["dynamodb"].put_item(TableName=name, Item=item)
         tables[t.name] = name
+    return {"key": key, "tables": tables}
 
+
+def _seed_service(c: dict[str, Any], cfg: Any, naming: Naming) -> dict[str, Any]:
     vpc = c["ec2"].create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     groups = [
         c["elbv2"].create_target_group(
@@ -233,7 +265,7 @@ def seed(stack: str = "production", endpoint: str | None = None, items: int = 3)
         MinCapacity=cfg.min_capacity,
         MaxCapacity=cfg.max_capacity,
     )
-    return {"key": key, "tables": tables, "target_groups": groups, "alarms": alarms, "cluster": naming.cluster}
+    return {"target_groups": groups, "alarms": alarms}
 
 
 def main() -> None:
