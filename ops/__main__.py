@@ -12,6 +12,7 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.text import Text
@@ -39,7 +40,7 @@ exit codes: 0 done, 1 the operation failed, 2 bad input, 3 an AWS error after re
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep the message to one line
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep the message to one line
         self.print_usage(sys.stderr)
         print(f"error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
@@ -64,7 +65,7 @@ def _positive(text: str) -> float:
 
 
 def build_parser() -> _Parser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("stack", help="stack name (Pulumi.<stack>.yaml), e.g. production or staging")
     common.add_argument("--dry-run", action="store_true", help="print every AWS call with its parameters; make none")
     common.add_argument("--yes", action="store_true", help="do not ask before changing production")

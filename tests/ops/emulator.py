@@ -67,7 +67,7 @@ def patch_moto() -> None:
         for d in service.deployments:
             d.update(runningCount=service.desired_count, pendingCount=0, rolloutState="COMPLETED")
             d["rolloutStateReason"] = f"ECS deployment {d['id']} completed."
-            _steady(service, d["id"])
+            _steady(service, str(d["id"]))
         return service
 
     def updated(self: Any, props: dict[str, Any]) -> Any:
@@ -107,7 +107,7 @@ def patch_moto() -> None:
 
     EC2ContainerServiceBackend.create_service = created  # type: ignore[method-assign]
     EC2ContainerServiceResponse.create_service = keep_configuration  # type: ignore[method-assign]
-    EC2ContainerServiceBackend.update_service = updated  # type: ignore[method-assign]
+    EC2ContainerServiceBackend.update_service = updated  # type: ignore[method-assign,assignment]
 
     def with_sse(original: Any) -> Any:
         def restore(self: Any) -> Any:
@@ -123,7 +123,7 @@ def patch_moto() -> None:
 
     # Speed only: moto makes an RSA key pair for every KMS key; a symmetric key never uses it.
     generate = kms_models.generate_private_key
-    kms_models.generate_private_key = lambda spec: None if spec == "SYMMETRIC_DEFAULT" else generate(spec)
+    setattr(kms_models, "generate_private_key", lambda spec: None if spec == "SYMMETRIC_DEFAULT" else generate(spec))  # noqa: B010
 
     DynamoHandler.restore_table_from_backup = with_sse(DynamoHandler.restore_table_from_backup)  # type: ignore[method-assign]
     DynamoHandler.restore_table_to_point_in_time = with_sse(DynamoHandler.restore_table_to_point_in_time)  # type: ignore[method-assign]

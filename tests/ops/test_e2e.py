@@ -13,7 +13,7 @@ from tests.ops.conftest import FAST, run_ops
 
 
 def _client(platform: dict[str, Any], service: str) -> Any:
-    return boto3.client(service, endpoint_url=platform["endpoint"], region_name="us-east-1")  # type: ignore[call-overload]
+    return boto3.client(service, endpoint_url=platform["endpoint"], region_name="us-east-1")
 
 
 def test_help_lists_every_command_with_examples() -> None:
