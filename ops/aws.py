@@ -150,7 +150,7 @@ class Client:
             return
         started = time.monotonic()
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with Progress(*columns, console=aws.err, transient=True) as progress:
+        with Progress(*columns, console=aws.err, transient=True, disable=not aws.err.is_terminal) as progress:
             task = progress.add_task(what)
             while True:
                 try:
@@ -185,7 +185,7 @@ class Client:
             return "dry run"
         started = time.monotonic()
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with Progress(*columns, console=aws.err, transient=True) as progress:
+        with Progress(*columns, console=aws.err, transient=True, disable=not aws.err.is_terminal) as progress:
             task = progress.add_task(what)
             while True:
                 done, state = check(getattr(self, operation)(**params))
