@@ -16,7 +16,9 @@ from typing import Any
 
 from annotated_types import Ge, Le
 
-from components.config import ConfigError, StackConfig, parse_config
+from components.config.load import parse_config
+from components.config.problems import ConfigError
+from components.config.schema import StackConfig
 from components.naming import Naming
 from preview.stackfiles import StackFileError, available_stacks, load_stack
 

@@ -30,7 +30,7 @@ from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from components.config import parse_config
+from components.config.load import parse_config
 from components.naming import Naming
 from preview.stackfiles import load_stack
 
