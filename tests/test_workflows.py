@@ -196,6 +196,7 @@ def test_offline_job_runs_the_readme_commands_then_the_report() -> None:
         " && ".join(install),
         "venv/bin/ruff check . && venv/bin/ruff format --check .",
         test,
+        "venv/bin/mypy components preview policies ops",
         'scripts/pr-report.sh --output "$RUNNER_TEMP/pr-report.md" "$BASE_SHA"',
         'scripts/pr-comment.sh "$RUNNER_TEMP/pr-report.md"',
     ]
@@ -331,9 +332,10 @@ def test_every_command_ci_runs_is_documented_in_the_readme() -> None:
 
 
 def test_ci_entry_point_runs_the_same_commands() -> None:
-    ci_run = (ROOT / ".ci" / "run").read_text().splitlines()[-1]
+    *_, ci_test, ci_types = (ROOT / ".ci" / "run").read_text().splitlines()
     offline = run_commands(PR["jobs"]["offline"])
-    assert readme.split_chain(ci_run) == [*readme.split_chain(offline[0]), offline[2]]
+    assert readme.split_chain(ci_test) == [*readme.split_chain(offline[0]), offline[2]]
+    assert ci_types == offline[3]  # the type checker, after the tests, in both
 
 
 def requirement_files(command: str) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import replace
 from typing import Any
@@ -455,11 +454,14 @@ json_value = st.recursive(
 @settings(max_examples=80, deadline=None)
 @given(data=st.data())
 def test_never_raises_and_never_negative_on_mangled_inputs(data: st.DataObject) -> None:
-    resources = copy.deepcopy(baseline("staging")) + service_stack()
-    for r in resources:
-        for key in list(r["inputs"])[:3]:
-            if data.draw(st.booleans()):
-                r["inputs"][key] = data.draw(json_value)
+    # Each example mangles a few inputs of any resources (draws per mangled value, not per resource: the
+    # generation stays cheap, and a failure shrinks to the one input that breaks the estimate).
+    resources = [{**r, "inputs": dict(r["inputs"])} for r in [*baseline("staging"), *service_stack()]]
+    mangles = st.tuples(st.integers(0, len(resources) - 1), st.integers(0, 2), json_value)
+    for index, nth, value in data.draw(st.lists(mangles, min_size=1, max_size=40)):
+        keys = list(resources[index]["inputs"])
+        if keys:
+            resources[index]["inputs"][keys[nth % len(keys)]] = value
     report = cost.estimate(resources, "staging")
     assert report.total >= 0 and all(i.monthly_usd >= 0 for i in report.items)
     cost_views.to_markdown(report)
