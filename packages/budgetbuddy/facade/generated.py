@@ -91,6 +91,8 @@ class ComputeServiceArgs(TypedDict):
     """The platform's log bucket (logBucketName): the ALB writes its access logs there (prefix alb)."""
     alarmTopicArn: pulumi.Input[str]
     """The platform's alarm topic (alarmTopicArn): the deployment alarms notify it on ALARM and OK."""
+    webAclArn: pulumi.Input[str]
+    """The platform's WAF web ACL (webAclArn): associated with the service's ALB, as with the backend's."""
     dataKeyArn: NotRequired[pulumi.Input[str]]
     """The platform's DynamoDB key (kmsKeyArns.data); required with tableArns: the task role may use it through DynamoDB only."""
     tableArns: NotRequired[list[str]]

@@ -61,6 +61,11 @@ PLATFORM_INPUTS: tuple[PlatformInput, ...] = (
         "The platform's alarm topic (alarmTopicArn): the deployment alarms notify it on ALARM and OK.",
     ),
     PlatformInput(
+        "webAclArn",
+        "pulumi.Input[str]",
+        "The platform's WAF web ACL (webAclArn): associated with the service's ALB, as with the backend's.",
+    ),
+    PlatformInput(
         "dataKeyArn",
         "NotRequired[pulumi.Input[str]]",
         "The platform's DynamoDB key (kmsKeyArns.data); required with tableArns: the task role may use it "

@@ -54,6 +54,14 @@ def build(
         region=cfg.region,
     )
     inner = PlatformComputeService(name, cfg, inputs, ctx, pulumi.ResourceOptions(parent=component))
+    # The platform's Edge associates its web ACL with the backend's ALB; a packaged service's ALB joins
+    # the same ACL (an internet-facing ALB without WAF fails the policy pack).
+    aws.wafv2.WebAclAssociation(
+        f"{name}-waf",
+        resource_arn=inner.alb.arn,
+        web_acl_arn=args["webAclArn"],
+        opts=pulumi.ResourceOptions(parent=component),
+    )
     outputs = exported(inner.outputs)
     for field_name, value in output_attributes(inner).items():
         setattr(component, field_name, value)
