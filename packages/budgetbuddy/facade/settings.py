@@ -26,12 +26,12 @@ from components.config.load import parse_stack_config
 from components.config.problems import ConfigError, full_key
 from components.config.schema import KEY_FIELDS, StackConfig
 from components.identity import IdentitySettings
-from components.settings import arn_pattern
+from components.settings import Settings, arn_pattern
 
 from .platform import PLATFORM_INPUTS
 
 # The models whose stack keys the package takes (in docs/config.md's order).
-MODELS: tuple[type, ...] = (IdentitySettings, ComputeSettings)
+MODELS: tuple[type[Settings], ...] = (IdentitySettings, ComputeSettings)
 # Keys the package does not take as inputs, and why.
 FROM_STACK = {
     "region": "the service deploys where the consumer's AWS provider does: read from aws:region, as the platform "
