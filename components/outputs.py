@@ -9,15 +9,27 @@ tools/gen_outputs_contract.py. A plain field is wiring only: another component o
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pulumi
 
 CONTRACT_KEY = "stack_output"
+# The outputs contract other teams read (docs/outputs.md, "Versioning"); its version is a stack output.
+CONTRACT_FILE = Path(__file__).resolve().parent.parent / "docs" / "outputs.contract.json"
+
+
+@cache
+def contract_version() -> str:
+    """The outputs contract's semantic version (docs/outputs.contract.json ``version``), exported as
+    ``contractVersion`` so a consumer can refuse a platform of another major at run time."""
+    return str(json.loads(CONTRACT_FILE.read_text())["version"])
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,11 @@ def contract_entries(cls: type) -> dict[str, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class StackIdentityOutputs:
-    """Which stack this is: the environment and the AWS region it runs in."""
+    """Which stack this is: the environment and the AWS region it runs in, and the version of the outputs
+    contract it exports."""
 
     environment: str = field(metadata=stack_output("environment"))
     region: str = field(metadata=stack_output("region"))
+    contract_version: str = field(
+        default_factory=contract_version, metadata=stack_output("contractVersion", since="1.1.0")
+    )

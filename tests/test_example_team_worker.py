@@ -202,3 +202,35 @@ def test_the_helper_reads_what_the_contract_promises():
     assert oc.version(contract["version"])[0] == platform_ref.CONTRACT_MAJOR
     assert {k: contract["outputs"][k]["type"] for k in platform_ref.REQUIRED} == platform_ref.REQUIRED
     assert not [k for k in platform_ref.REQUIRED if contract["outputs"][k].get("when")]
+
+
+def test_a_platform_of_another_contract_major_is_refused(monkeypatch):
+    outputs = {**platform("staging"), "contractVersion": "2.0.0"}
+    with pytest.raises(recorder.ProgramError) as err:
+        run_worker(monkeypatch, "staging", outputs)
+    assert type(err.value.cause).__name__ == "IncompatiblePlatform"
+    assert "exports outputs contract 2.0.0; this worker was written for major 1" in str(err.value.cause)
+
+
+def test_the_examples_own_snapshot_is_what_the_platform_exports():
+    """The example tests itself offline (examples/team-worker/tests) against a copy of the platform's
+    outputs; the copy must stay what the platform's staging stack exports."""
+    snapshot = json.loads((EXAMPLE / "tests" / "platform_outputs.staging.json").read_text())
+    out = oc.reveal(platform("staging"))
+    assert snapshot == {k: out[k] for k in snapshot}
+
+
+def test_the_examples_own_tests_pass_without_the_platforms_modules():
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:xdist", "tests"],
+        cwd=EXAMPLE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "3 passed" in done.stdout
+    imported = " ".join((EXAMPLE / "tests" / "test_worker.py").read_text().split())
+    assert not any(m in imported for m in ("from preview", "from tests", "from tools", "import components"))

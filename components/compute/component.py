@@ -100,7 +100,7 @@ class ComputeService(Component):
                 self.capacity_providers,
                 self.infrastructure_attachment,
                 self.execution_policy,
-                self.task_policy,
+                *([self.task_policy] if self.task_policy is not None else []),
                 lb.https_listener,
                 lb.test_listener,
                 *groups.rules,

@@ -105,8 +105,9 @@ def task_role(
     index_arns: Sequence[pulumi.Input[str]],
     data_key_arn: pulumi.Input[str],
     enable_execute_command: bool,
-) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-    """What the backend itself may do: its DynamoDB tables/indexes, the table key, and ECS Exec if on."""
+) -> tuple[aws.iam.Role, aws.iam.RolePolicy | None]:
+    """What the backend itself may do: its DynamoDB tables/indexes, the table key, and ECS Exec if on
+    (no policy when none applies)."""
     role = aws.iam.Role(
         c.child_name("task-role"),
         description="BudgetBuddy backend: DynamoDB tables and indexes, the table CMK",
@@ -114,27 +115,33 @@ def task_role(
         tags=c.tags,
         opts=c.opts(),
     )
-    statements: list[Mapping[str, Any]] = [
-        {
-            "Sid": "Tables",
-            "Effect": "Allow",
-            "Action": list(DYNAMODB_ACTIONS),
-            "Resource": [*table_arns, *index_arns],
-        },
-        {
-            # Only through DynamoDB, in this region: the data key's policy admits account principals
-            # solely with this kms:ViaService (components/kms.py), so both sides agree and the task
-            # cannot use the key directly (e.g. to decrypt exported data).
-            "Sid": "TableKey",
-            "Effect": "Allow",
-            "Action": list(DATA_KEY_ACTIONS),
-            "Resource": data_key_arn,
-            "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{c.ctx.region}.amazonaws.com"}},
-        },
-    ]
+    statements: list[Mapping[str, Any]] = []
+    if table_arns or index_arns:
+        statements += [
+            {
+                "Sid": "Tables",
+                "Effect": "Allow",
+                "Action": list(DYNAMODB_ACTIONS),
+                "Resource": [*table_arns, *index_arns],
+            },
+            {
+                # Only through DynamoDB, in this region: the data key's policy admits account principals
+                # solely with this kms:ViaService (components/kms.py), so both sides agree and the task
+                # cannot use the key directly (e.g. to decrypt exported data).
+                "Sid": "TableKey",
+                "Effect": "Allow",
+                "Action": list(DATA_KEY_ACTIONS),
+                "Resource": data_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{c.ctx.region}.amazonaws.com"}},
+            },
+        ]
     if enable_execute_command:
         # ssmmessages:* channel actions support no resource-level permissions: "*" is required.
         statements.append({"Sid": "EcsExec", "Effect": "Allow", "Action": list(EXEC_ACTIONS), "Resource": "*"})
+    if not statements:
+        # A service given no tables (docs/package.md) gets a task role without permissions: a policy
+        # needs at least one statement.
+        return role, None
     policy = aws.iam.RolePolicy(
         c.child_name("task-policy"), role=role.id, policy=policy_document(*statements), opts=c.opts()
     )

@@ -27,6 +27,7 @@ platform_region = platform.region.apply(same_region)
 worker = build_worker(settings, platform, aws.get_caller_identity_output().account_id)
 
 pulumi.export("platformStack", platform.stack)
+pulumi.export("platformContractVersion", platform.contract_version)
 pulumi.export("platformRegion", platform_region)
 pulumi.export("serviceName", worker.service.name)
 pulumi.export("serviceArn", worker.service.id)

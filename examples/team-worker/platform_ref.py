@@ -19,6 +19,7 @@ PLATFORM_PROJECT = "budgetbuddy"
 # the contract type each must have (tests check both against the platform's contract file).
 CONTRACT_MAJOR = 1
 REQUIRED: dict[str, str] = {
+    "contractVersion": "string",  # since 1.1.0: the version of the outputs contract the stack exports
     "environment": "string",
     "region": "string",
     "vpcId": "string",
@@ -31,6 +32,22 @@ REQUIRED: dict[str, str] = {
 
 class MissingPlatformOutput(pulumi.RunError):
     """A key the worker needs is not exported by the platform stack (a RunError: no traceback)."""
+
+
+class IncompatiblePlatform(pulumi.RunError):
+    """The platform exports a contract major other than the one this helper was written for."""
+
+
+def checked_contract_version(stack: str, version: str) -> str:
+    """``version`` when its major is ``CONTRACT_MAJOR``; otherwise the update stops, naming both."""
+    major = str(version).split(".", 1)[0]
+    if major != str(CONTRACT_MAJOR):
+        raise IncompatiblePlatform(
+            f"platform stack {stack} exports outputs contract {version}; this worker was written for major "
+            f"{CONTRACT_MAJOR}: read the contract's `removed` entries (docs/outputs.md, Versioning) and update "
+            "platform_ref.py before joining it"
+        )
+    return str(version)
 
 
 def platform_stack_name(org: str, stack: str) -> str:
@@ -84,6 +101,7 @@ class Platform:
     """What a worker joins: the platform's environment, network, cluster and logs key."""
 
     stack: str
+    contract_version: pulumi.Output[str]
     environment: pulumi.Output[str]
     region: pulumi.Output[str]
     vpc_id: pulumi.Output[str]
@@ -95,15 +113,22 @@ class Platform:
     @classmethod
     def read(cls, org: str, stack: str) -> Platform:
         ref = PlatformReference(org, stack)
+        version = ref.require("contractVersion").apply(lambda v: checked_contract_version(ref.stack, v))
+
+        def after_check(key: str) -> pulumi.Output[Any]:
+            # Every value waits for the version check: nothing is built on a platform of another major.
+            return pulumi.Output.all(version, ref.require(key)).apply(lambda v: v[1])
+
         return cls(
             stack=ref.stack,
-            environment=ref.require("environment"),
-            region=ref.require("region"),
-            vpc_id=ref.require("vpcId"),
-            private_subnet_ids=ref.require("privateSubnetIds"),
-            cluster_arn=ref.require("clusterArn"),
-            cluster_name=ref.require("clusterName"),
+            contract_version=version,
+            environment=after_check("environment"),
+            region=after_check("region"),
+            vpc_id=after_check("vpcId"),
+            private_subnet_ids=after_check("privateSubnetIds"),
+            cluster_arn=after_check("clusterArn"),
+            cluster_name=after_check("clusterName"),
             # The platform's CloudWatch Logs key: its policy lets CloudWatch Logs use it for any log
             # group of the account and region, so the worker's log group is encrypted with it too.
-            logs_key_arn=ref.require_item("kmsKeyArns", "logs"),
+            logs_key_arn=pulumi.Output.all(version, ref.require_item("kmsKeyArns", "logs")).apply(lambda v: v[1]),
         )
