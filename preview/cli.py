@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.text import Text
 
-from preview import compare, cost, dump, pipeline
+from preview import compare, cost, dump, export, pipeline
 from preview.policy.report import PolicyReport
 from preview.report import compare as compare_views
 from preview.report.views import show_markdown, show_text
@@ -49,7 +49,10 @@ def build_parser() -> _Parser:
     p.add_argument("stack", nargs="?", help=f"stack name ({', '.join(available_stacks(ROOT))})")
     src = p.add_argument_group("what to judge (one of STACK, --resources, --compare)")
     src.add_argument(
-        "--resources", type=Path, metavar="FILE", help="judge an existing --json dump instead of running the program"
+        "--resources",
+        type=Path,
+        metavar="FILE",
+        help="judge an existing --json dump, or deployed state (`pulumi stack export` output), instead of running the program",
     )
     src.add_argument(
         "--compare",
@@ -128,7 +131,7 @@ def cost_assumptions(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def judge_and_show(args: argparse.Namespace, console: Console, err: Console) -> int:
     if args.resources is not None:
-        doc = dump.load(args.resources)
+        doc = export.load(args.resources)  # a dump, or `pulumi stack export` output (docs/preview.md)
         if dump.failure(doc) is not None:
             raise dump.DumpError(f"--resources {args.resources}: records a failed preview ({dump.failure(doc)})")
         try:

@@ -55,6 +55,7 @@ class Preview:
             "outputs": self.doc.get("outputs", {}),
             "cost": cost_json(self.cost),
             "policy": None if self.policy is None else policy_json(self.policy),
+            **({"source": self.doc["source"]} if "source" in self.doc else {}),  # exported state: from where, when
         }
 
 
