@@ -19,7 +19,7 @@ from preview.report.summary import print_summary
 
 def _notes(result: Preview) -> list[str]:
     secrets = [f"{key} is a secure value; offline it is a stand-in (still a secret)" for key in result.stand_ins]
-    return [*secrets, *export_notes(result.doc)]
+    return [*secrets, *result.notes, *export_notes(result.doc)]
 
 
 def show_text(args: argparse.Namespace, result: Preview, console: Console) -> None:
