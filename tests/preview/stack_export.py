@@ -94,9 +94,11 @@ def export_from_dump(doc: dict[str, Any], *, show_secrets: bool = False) -> dict
             "parent": r["parent"] or root,
         }
         inputs = _state_value(r.get("inputs") or {}, show_secrets)
+        if inputs:  # a component's too: the engine records what it was registered with (a remote one's args)
+            state["inputs"] = inputs
         if r["custom"]:
             rid = f"{r['name']}-0123abcd"
-            state.update(id=rid, provider=r.get("provider") or provider_ref, inputs=inputs)
+            state.update(id=rid, provider=r.get("provider") or provider_ref)
             state["outputs"] = {**inputs, "id": rid, "tagsAll": inputs.get("tags", {})}
         for flag in ("protect", "retainOnDelete"):
             if r.get(flag):

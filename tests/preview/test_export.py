@@ -51,6 +51,7 @@ def test_an_export_of_the_previewed_stack_is_judged_as_its_preview(production: d
     assert from_export["outputs"] == preview_doc["outputs"]
     judged = pipeline.judge(dump.normalize(dump.validate(from_export, "test"))).to_json()
     assert judged["policy"] == preview_doc["policy"]
+    assert judged["cost"] == preview_doc["cost"]
     assert judged["source"]["time"] == TIME and judged["source"]["kind"] == "pulumi stack export"
 
 
