@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.text import Text
 
-from preview import compare, cost, dump, pipeline
+from preview import compare, cost, dump, export, pipeline
 from preview.policy.report import PolicyReport
 from preview.report import compare as compare_views
 from preview.report.views import show_markdown, show_text
@@ -29,6 +29,17 @@ from preview.stackfiles import available_stacks
 
 ROOT = pipeline.ROOT
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_PROGRAM = 0, 1, 2, 3
+EPILOG = """exit codes:
+  0  the run reached its verdict and no mandatory policy rule is violated (--no-policy: the run finished)
+  1  a mandatory policy violation (--compare: in HEAD)
+  2  bad input: arguments, stack file, config, ESC environment, dump or export, policy config, exemptions
+  3  the program failed, or a bug in the preview tool (--debug shows the traceback)
+
+environment:
+  BUDGETBUDDY_POLICY_UNKNOWN  the pack's unknown-value mode (docs/policies.md, "Unknown values")
+  COLUMNS                     the width of the text views
+
+The full contract (flags, the --json dump, exported state, ESC environments, --compare): docs/preview.md"""
 
 
 def verdict(report: PolicyReport | None) -> int:
@@ -45,11 +56,20 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> _Parser:
     """The argument parser; other modules add their options here before ``check_args``."""
-    p = _Parser(prog="python -m preview", description="Offline preview of the BudgetBuddy platform (Pulumi mocks).")
+    p = _Parser(
+        prog="python -m preview",
+        description="Offline preview of the BudgetBuddy platform (Pulumi mocks), or a verdict on deployed state "
+        "(`pulumi stack export` output with --resources).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("stack", nargs="?", help=f"stack name ({', '.join(available_stacks(ROOT))})")
     src = p.add_argument_group("what to judge (one of STACK, --resources, --compare)")
     src.add_argument(
-        "--resources", type=Path, metavar="FILE", help="judge an existing --json dump instead of running the program"
+        "--resources",
+        type=Path,
+        metavar="FILE",
+        help="judge an existing --json dump, or deployed state (`pulumi stack export` output), instead of running the program",
     )
     src.add_argument(
         "--compare",
@@ -128,7 +148,7 @@ def cost_assumptions(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def judge_and_show(args: argparse.Namespace, console: Console, err: Console) -> int:
     if args.resources is not None:
-        doc = dump.load(args.resources)
+        doc = export.load(args.resources)  # a dump, or `pulumi stack export` output (docs/preview.md)
         if dump.failure(doc) is not None:
             raise dump.DumpError(f"--resources {args.resources}: records a failed preview ({dump.failure(doc)})")
         try:

@@ -116,23 +116,27 @@ def _reject_constant(name: str) -> Any:
 
 def parse(text: bytes, source: str) -> dict[str, Any]:
     """Validate a dump's bytes; returns the document with defaults filled (formatVersion, project)."""
+    return validate(decode(text, source), source)
+
+
+def decode(text: bytes, source: str, expected: str = EXPECTED) -> Any:
+    """A file's JSON value (any kind); unreadable bytes or JSON are a DumpError naming the place."""
     if not text.strip():
-        raise DumpError(f"{source}: empty file; {EXPECTED}")
+        raise DumpError(f"{source}: empty file; {expected}")
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DumpError(f"{source}: byte {exc.start} is not UTF-8 text; {EXPECTED}") from None
+        raise DumpError(f"{source}: byte {exc.start} is not UTF-8 text; {expected}") from None
     try:
-        data = json.loads(decoded, parse_constant=_reject_constant)
+        return json.loads(decoded, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise DumpError(
-            f"{source}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg}); {EXPECTED}"
+            f"{source}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg}); {expected}"
         ) from None
     except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
-        raise DumpError(f"{source}: {exc}; {EXPECTED}") from None
+        raise DumpError(f"{source}: {exc}; {expected}") from None
     except RecursionError:
-        raise DumpError(f"{source}: nested too deeply; {EXPECTED}") from None
-    return validate(data, source)
+        raise DumpError(f"{source}: nested too deeply; {expected}") from None
 
 
 def validate(data: Any, source: str) -> dict[str, Any]:

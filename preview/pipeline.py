@@ -45,6 +45,7 @@ class Preview:
     cost: CostReport
     policy: PolicyReport | None  # None with --no-policy
     stand_ins: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the stack's config assumed (ESC environments)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,11 +56,13 @@ class Preview:
             "outputs": self.doc.get("outputs", {}),
             "cost": cost_json(self.cost),
             "policy": None if self.policy is None else policy_json(self.policy),
+            **({"source": self.doc["source"]} if "source" in self.doc else {}),  # exported state: from where, when
         }
 
 
-def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[dict[str, Any], list[str]]:
-    """Run the program under mocks: the normalized recording and the keys given stand-ins.
+def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Run the program under mocks: the normalized recording, the secret keys given stand-ins, and notes on
+    other assumed config (keys an ESC environment provides).
 
     ``root``: the project directory (default: this repository's, read at call time so tests can point it elsewhere).
     """
@@ -76,7 +79,7 @@ def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[
         if isinstance(cause, ConfigError) or type(cause).__name__ == "RunError":
             raise PreviewError(str(cause), bad_input=True, cause=cause) from None
         raise PreviewError(f"{type(cause).__name__}: {cause}", bad_input=False, cause=cause) from None
-    return dump.normalize(recording.to_json()), settings.stand_ins
+    return dump.normalize(recording.to_json()), settings.stand_ins, settings.notes
 
 
 def judge(
@@ -109,9 +112,9 @@ def run(
     assumptions: Sequence[Mapping[str, Any]] | None = None,
 ) -> Preview:
     """The whole offline preview of one stack: program, cost, policy."""
-    doc, stand_ins = record(stack, list(overrides or []))
+    doc, stand_ins, notes = record(stack, list(overrides or []))
     result = judge(doc, policy=policy, assumptions=assumptions)
-    result.stand_ins = stand_ins
+    result.stand_ins, result.notes = stand_ins, notes
     return result
 
 

@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from components.config.engine import NAMESPACE, region_of
 from components.config.problems import nearest
+from preview import esc
 from preview.stand_ins import secret_stand_in
 
 # Top-level sections Pulumi's own files allow (pulumi sdk/go/common/workspace/project.go: Project and
@@ -47,6 +48,7 @@ class StackSettings:
     config: dict[str, str] = field(default_factory=dict)
     secret_keys: list[str] = field(default_factory=list)
     stand_ins: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the offline preview assumed (ESC environments)
 
     @property
     def region(self) -> str:
@@ -284,12 +286,10 @@ def load_stack(root: Path, stack: str, overrides: list[str] | None = None) -> St
     raw: dict[str, str] = dict(project.config)  # project-level values; the stack's own win
     entries = [] if doc is None else _entries(doc, name, "the top level", "config: KEY: VALUE")
     _check_sections(entries, STACK_SECTIONS, name, "a stack file")
-    for section, key_node, value in entries:
+    # The environments first: the stack file's own values win over theirs, wherever the sections stand.
+    for section, key_node, value in sorted(entries, key=lambda e: e[0] != "environment"):
         if section == "environment" and not (isinstance(value, ScalarNode) and value.tag == _NULL):
-            raise StackFileError(
-                f"{name}{_line(key_node)}: `environment` imports Pulumi ESC environments, which an offline preview "
-                "cannot open: their config would be missing; pass the values with --config instead"
-            )
+            _environment(root, settings, raw, value, f"{name}{_line(key_node)}")
         if section in ("secretsprovider", "encryptedkey", "encryptionsalt"):
             _text(value, name, f"`{section}`", "text")
         if section != "config" or (isinstance(value, ScalarNode) and value.tag == _NULL):
@@ -297,6 +297,7 @@ def load_stack(root: Path, stack: str, overrides: list[str] | None = None) -> St
         for key, key_line, item in _entries(value, name, "`config`", "KEY: VALUE, such as minCapacity: 3"):
             where = f"config {_quoted(key)} (line {key_line.start_mark.line + 1})"
             full = _full_key(project.name, key, name, where)
+            _forget(settings, full)  # what an environment said of this key
             secure = _secure(item, name, where)
             if secure:
                 settings.secret_keys.append(full)
@@ -310,9 +311,7 @@ def load_stack(root: Path, stack: str, overrides: list[str] | None = None) -> St
             raise StackFileError(f"--config {item!r}: expected KEY=VALUE (for example minCapacity=3)")
         full = _full_key(project.name, key.strip(), "--config", repr(item))
         raw[full] = value
-        if full in settings.secret_keys:  # `pulumi config set` without --secret stores plain text
-            settings.secret_keys.remove(full)
-            settings.stand_ins.remove(full)
+        _forget(settings, full)  # `pulumi config set` without --secret stores plain text
     settings.config = raw
     return settings
 
@@ -328,3 +327,25 @@ def _secure(node: Node, name: str, where: str) -> bool:
         _text(entries[0][2], name, f"{where}: `secure`", "the ciphertext `pulumi config set --secret` wrote")
         return True
     return _has_secure(_structured(node, name, where))
+
+
+def _environment(root: Path, settings: StackSettings, raw: dict[str, str], node: Node, where: str) -> None:
+    """The config of the ESC environments the stack imports (preview/esc.py), under the stack's own."""
+    value = _structured(node, where.split(",")[0], "`environment`")
+    try:
+        names, inline = esc.definition_names(value, where)
+        resolved = esc.resolve(root, settings.project, settings.stack, names, inline, where, secret_stand_in)
+    except esc.EscError as exc:
+        raise StackFileError(str(exc)) from None
+    raw.update(resolved.config)
+    settings.secret_keys += resolved.secret_keys
+    settings.stand_ins += resolved.stand_ins
+    settings.notes += resolved.notes
+
+
+def _forget(settings: StackSettings, full: str) -> None:
+    """A key set again (by the stack file over an environment, or by --config): no longer a secret or stand-in."""
+    for keys in (settings.secret_keys, settings.stand_ins):
+        while full in keys:
+            keys.remove(full)
+    settings.notes = [n for n in settings.notes if n.split(" ", 1)[0] != full]

@@ -8,6 +8,27 @@
 # Needs `gh` and `jq` (both on GitHub's runners) and a token that may write pull requests: the workflow skips
 # this for pull requests from forks, whose token is read-only. Exit 0 done, 2 bad input, 3 the API call failed.
 set -euo pipefail
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+  cat <<'USAGE'
+usage: scripts/pr-comment.sh REPORT.md
+
+Post or update the one sticky preview comment on a pull request: the comment of $COMMENT_AUTHOR whose body
+starts with the marker line of scripts/pr-report.sh is edited in place; only when there is none is one created.
+Needs gh and jq.
+
+Exit codes:
+  0  comment created or updated
+  2  bad input: REPORT missing, empty or without the marker line; GITHUB_REPOSITORY or PR_NUMBER malformed
+  3  a GitHub API call failed (a token without pull-requests: write?)
+
+Environment:
+  GITHUB_REPOSITORY  owner/name (required)
+  PR_NUMBER          the pull request's number (required)
+  GH_TOKEN           a token allowed to write pull requests (required by gh)
+  COMMENT_AUTHOR     whose comment is the sticky one (default: github-actions[bot])
+USAGE
+  exit 0
+fi
 
 readonly MARKER='<!-- budgetbuddy-preview -->'
 # GitHub refuses comment bodies over 65536 characters; keep room for the truncation note.

@@ -11,6 +11,27 @@
 # input; 3 the preview tool (program) failed. A tool failure wins over a violation: the verdict is unknown then.
 # $PYTHON is the interpreter with the requirements installed (default: venv/bin/python of this checkout).
 set -euo pipefail
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+  cat <<'USAGE'
+usage: scripts/pr-report.sh [--output FILE] BASE_REF
+
+The pull-request report: the offline preview of every stack on the working tree and on BASE_REF (a branch, tag
+or SHA this clone has, e.g. origin/main), compared, as one Markdown comment (docs/ci.md, "Pull requests").
+Markdown goes to stdout, or to FILE with --output.
+
+Exit codes:
+  0  fine
+  1  a mandatory policy violation in the head
+  2  bad arguments, or the preview tool refused its input
+  3  the preview tool (the program) failed; a tool failure wins over a violation
+
+Environment:
+  PYTHON               the interpreter with the requirements (default: venv/bin/python of this checkout)
+  GITHUB_STEP_SUMMARY  when set, the report is appended to it
+  GITHUB_ACTIONS       on GitHub: an annotation with the verdict
+USAGE
+  exit 0
+fi
 
 readonly MARKER='<!-- budgetbuddy-preview -->'
 readonly STACKS=(staging production)

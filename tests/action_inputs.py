@@ -28,6 +28,18 @@ ACTION_INPUTS: dict[str, frozenset[str]] = {
             "token",
         ]
     ),
+    "actions/cache@v5.0.5": frozenset(
+        [
+            "enableCrossOsArchive",
+            "fail-on-cache-miss",
+            "key",
+            "lookup-only",
+            "path",
+            "restore-keys",
+            "save-always",
+            "upload-chunk-size",
+        ]
+    ),
     "actions/setup-python@v7.0.0": frozenset(
         [
             "allow-prereleases",

@@ -8,6 +8,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,22 @@ from tests import readme
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# `pulumi VERB ...`: logs the call; STUB_EXIT_<verb> sets its exit code; preview prints $STUB_PREVIEW_SAYS.
+# `pulumi VERB ...`: logs the call; STUB_EXIT_<verb> sets its exit code; preview prints $STUB_PREVIEW_SAYS;
+# `stack export --file F` writes a stand-in export to F.
 STUB_PULUMI = r"""#!/usr/bin/env bash
 printf '%s\n' "$*" >>"$STUB_LOG"
-verb="$1"; [[ "$verb" == stack ]] && verb="$2"
+verb="$1"; [[ "$verb" == stack || "$verb" == policy ]] && verb="$2"
 [[ "$verb" == preview && -n "${STUB_PREVIEW_SAYS:-}" ]] && echo "$STUB_PREVIEW_SAYS" >&2
+[[ "$verb" == export && "$3" == --file ]] && echo '{"version": 3}' >"$4"
 var="STUB_EXIT_$verb"
 exit "${!var:-0}"
+"""
+# venv/bin/python: logs `python ARGS` (and the export it was given); STUB_JUDGE_EXIT / STUB_CHECK_EXIT set the exit
+# codes of `-m preview` and of `tools/pack_version.py check`.
+STUB_PYTHON = r"""#!/usr/bin/env bash
+printf 'python %s\n' "$*" >>"$STUB_LOG"
+if [[ "$1" == -m ]]; then cat "$4" >>"$STUB_LOG"; exit "${STUB_JUDGE_EXIT:-0}"; fi
+exit "${STUB_CHECK_EXIT:-0}"
 """
 
 
@@ -38,6 +48,11 @@ def checkout(tmp_path: Path) -> Path:
     venv_python.parent.mkdir(parents=True)
     venv_python.write_text("#!/bin/sh\n")
     venv_python.chmod(0o755)
+    program_python = work / "venv" / "bin" / "python"
+    program_python.parent.mkdir(parents=True)
+    program_python.write_text(STUB_PYTHON)
+    program_python.chmod(0o755)
+    (work / "policies" / "PulumiPolicy.yaml").write_text((ROOT / "policies" / "PulumiPolicy.yaml").read_text())
     stub = tmp_path / "bin" / "pulumi"
     stub.parent.mkdir()
     stub.write_text(STUB_PULUMI)
@@ -175,28 +190,32 @@ def test_deploy_failure_is_reported_on_github(checkout: Path, tmp_path: Path) ->
     assert "failed (exit 255)" in summary.read_text()
 
 
-def test_drift_check_refreshes_then_previews_with_the_readmes_flags(checkout: Path, tmp_path: Path) -> None:
+def test_drift_check_refreshes_previews_then_judges_the_exported_state(checkout: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     proc, calls = run(checkout, "drift-check.sh", "production", GITHUB_STEP_SUMMARY=str(summary), **CLOUD)
     assert proc.returncode == 0, proc.stderr
+    export = calls[4].split()[-1]
     assert calls[2:] == [
         "refresh --preview-only --non-interactive",  # read-only: a drift check never writes the state
         "preview --refresh --non-interactive --diff --expect-no-changes --policy-pack policies "
         "--policy-pack-config policies/config/production.json",
+        f"stack export --file {export}",
+        f"python -m preview --resources {export} --report compliance",
+        '{"version": 3}',  # the judge read what the export wrote
     ]
-    preview = without_ci_flags(calls[-1])
+    preview = without_ci_flags(calls[3])
     assert [w for w in preview if w not in {"--refresh", "--diff", "--expect-no-changes"}] == readme_pulumi("preview")
-    assert "match the program" in summary.read_text()
+    assert "match the program" in summary.read_text() and "every mandatory policy rule passes" in summary.read_text()
+    assert not Path(export).exists()  # the export (encrypted secrets and all) is not left behind
 
 
-def test_drift_fails_visibly(checkout: Path, tmp_path: Path) -> None:
+def test_drift_is_the_clis_exit_code_7_not_its_message(checkout: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
-    proc, _ = run(
+    proc, calls = run(
         checkout,
         "drift-check.sh",
         "staging",
-        STUB_EXIT_preview="255",
-        STUB_PREVIEW_SAYS="error: no changes were expected but changes were proposed",
+        STUB_EXIT_preview="7",
         GITHUB_ACTIONS="true",
         GITHUB_STEP_SUMMARY=str(summary),
         **CLOUD,
@@ -204,14 +223,43 @@ def test_drift_fails_visibly(checkout: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "::error title=Drift in staging::DRIFT in stack 'staging'" in proc.stdout
     assert "**Drift in `staging`**" in summary.read_text()
+    assert any(c.startswith("python -m preview") for c in calls)  # the deployed state is judged all the same
 
 
-def test_a_failing_preview_is_not_called_drift(checkout: Path) -> None:
+def test_a_failing_preview_is_not_called_drift_whatever_it_prints(checkout: Path) -> None:
     proc, _ = run(
-        checkout, "drift-check.sh", "staging", STUB_EXIT_preview="255", STUB_PREVIEW_SAYS="error: AccessDenied", **CLOUD
+        checkout,
+        "drift-check.sh",
+        "staging",
+        STUB_EXIT_preview="255",
+        STUB_PREVIEW_SAYS="error: no changes were expected but changes were proposed",
+        **CLOUD,
     )
     assert proc.returncode == 3
     assert "for a reason other than drift" in proc.stderr
+
+
+def test_a_mandatory_violation_in_the_deployed_state_fails_visibly(checkout: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    proc, _ = run(
+        checkout,
+        "drift-check.sh",
+        "production",
+        STUB_JUDGE_EXIT="1",
+        GITHUB_ACTIONS="true",
+        GITHUB_STEP_SUMMARY=str(summary),
+        **CLOUD,
+    )
+    assert proc.returncode == 1
+    assert "::error title=Policy violation in deployed production::MANDATORY POLICY VIOLATION" in proc.stdout
+    assert "Mandatory policy violation in the deployed state of `production`" in summary.read_text()
+
+
+@pytest.mark.parametrize("env", [{"STUB_JUDGE_EXIT": "2"}, {"STUB_EXIT_export": "255"}])
+def test_an_unjudged_deployed_state_is_a_failure_not_a_pass(checkout: Path, env: dict[str, str]) -> None:
+    proc, _ = run(checkout, "drift-check.sh", "staging", **env, **CLOUD)
+    assert proc.returncode == 3
+    assert "deployed state" in proc.stderr
 
 
 def test_a_failing_refresh_stops_before_the_preview(checkout: Path) -> None:
@@ -219,3 +267,36 @@ def test_a_failing_refresh_stops_before_the_preview(checkout: Path) -> None:
     assert proc.returncode == 3
     assert "pulumi refresh of stack 'staging' failed" in proc.stderr
     assert not any(call.startswith("preview") for call in calls)
+
+
+# --- scripts/publish-policy-pack.sh ------------------------------------------------------------------------
+
+VERSION = tomllib.loads((ROOT / "policies" / "pyproject.toml").read_text())["project"]["version"]
+
+
+def test_publish_checks_the_version_then_publishes_to_the_org(checkout: Path) -> None:
+    proc, calls = run(checkout, "publish-policy-pack.sh", f"policies-v{VERSION}", PULUMI_ORG="budgetbuddy", **CLOUD)
+    assert proc.returncode == 0, proc.stderr
+    assert calls == ["python tools/pack_version.py check", "policy publish budgetbuddy"]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["policies-v0.0.1"],
+            {"PULUMI_ORG": "o"},
+            f"tag 'policies-v0.0.1' is not the pack's version: policies/PulumiPolicy.yaml says {VERSION}",
+        ),
+        ([f"policies-v{VERSION}"], {}, "PULUMI_ORG is unset"),
+        ([f"policies-v{VERSION}"], {"PULUMI_ORG": "o", "STUB_CHECK_EXIT": "1"}, "does not match the rules"),
+        ([], {"PULUMI_ORG": "o"}, "usage: scripts/publish-policy-pack.sh TAG"),
+    ],
+)
+def test_publish_refuses_bad_input_before_publishing(
+    checkout: Path, args: list[str], env: dict[str, str], message: str
+) -> None:
+    proc, calls = run(checkout, "publish-policy-pack.sh", *args, **env, **CLOUD)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not any(c.startswith("policy publish") for c in calls)

@@ -77,11 +77,6 @@ def test_a_kms_secrets_provider_stack_file_is_accepted(tmp_path):
     assert s.secret_keys == ["budgetbuddy:alertEmail"] and s.stand_ins == ["budgetbuddy:alertEmail"]
 
 
-def test_an_esc_environment_is_refused_offline(tmp_path):
-    msg = error(write(tmp_path, "environment:\n  - budgetbuddy/prod\n" + GOOD_STACK))
-    assert "line 1: `environment` imports Pulumi ESC environments" in msg and "--config" in msg
-
-
 @pytest.mark.parametrize(
     ("project", "expected"),
     [

@@ -5,6 +5,7 @@ CI runs are the documented ones, so docs and CI cannot drift apart)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 import subprocess
@@ -146,6 +147,7 @@ EXPECTED_PERMISSIONS = {
     ("deploy.yml", "staging"): {"contents": "read", "id-token": "write"},
     ("deploy.yml", "production"): {"contents": "read", "id-token": "write"},
     ("deploy.yml", "drift"): {"contents": "read", "id-token": "write"},
+    ("deploy.yml", "publish-policy-pack"): {"contents": "read"},  # Pulumi Cloud only: no AWS, no OIDC token
 }
 
 
@@ -167,7 +169,7 @@ def test_secrets_only_reach_the_steps_that_talk_to_the_state_backend() -> None:
         for step in job["steps"]:
             if "secrets." in str(step):
                 assert step.get("uses", "").startswith("pulumi/actions@") or step.get("run", "").startswith(
-                    ("scripts/deploy.sh", "scripts/drift-check.sh")
+                    ("scripts/deploy.sh", "scripts/drift-check.sh", "scripts/publish-policy-pack.sh")
                 ), (f, name, step)
     assert "secrets." not in str(PR["jobs"]["offline"])  # forks: nothing secret in the offline job
 
@@ -276,6 +278,7 @@ def test_one_concurrency_group_per_stack_that_never_cancels_an_update() -> None:
         "staging": {"group": "pulumi-staging", "cancel-in-progress": False},
         "production": {"group": "pulumi-production", "cancel-in-progress": False},
         "drift": {"group": "pulumi-${{ matrix.stack }}", "cancel-in-progress": False},
+        "publish-policy-pack": {"group": "pulumi-policy-pack", "cancel-in-progress": False},
     }
     assert "concurrency" not in DEPLOY  # a workflow-level group would serialise the stacks together
 
@@ -338,29 +341,73 @@ def test_ci_entry_point_runs_the_same_commands() -> None:
     assert ci_types == offline[3]  # the type checker, after the tests, in both
 
 
-def requirement_files(command: str) -> set[str]:
-    """The requirement files a pip command reads, following `-r` includes."""
-    found: set[str] = set()
-    todo = [w for a, w in zip(command.split(), command.split()[1:], strict=False) if a == "-r"]
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        found.add(name)
-        base = (ROOT / name).parent.relative_to(ROOT)
-        for line in (ROOT / name).read_text().splitlines():
-            if line.startswith("-r "):
-                todo.append(str(base / line.split()[1]))
-    return found
+def installed_locks(job: dict[str, Any]) -> set[str]:
+    """The lock files a job installs (`uv pip install ... -r LOCK`)."""
+    return {
+        w for c in run_commands(job) if "uv pip install" in c for a, w in itertools.pairwise(c.split()) if a == "-r"
+    }
 
 
-def test_pip_cache_is_keyed_on_every_requirement_file_the_job_installs() -> None:
+def test_uv_cache_is_keyed_on_every_lock_file_the_job_installs() -> None:
+    """uv's cache, not pip's (the installs are uv's; docs/ci.md, "Caches"), keyed on the hash of each installed lock."""
     for f, name, job in jobs():
         (setup,) = steps_using(job, "actions/setup-python")
-        assert setup["with"]["cache"] == "pip"
-        keyed = set(setup["with"]["cache-dependency-path"].split())
-        installed = set().union(*(requirement_files(c) for c in run_commands(job) if "pip install" in c))
-        assert keyed == installed, (f, name)
+        assert "cache" not in setup["with"], (f, name)  # pip's cache would hold nothing the job uses
+        (cache,) = steps_using(job, "actions/cache")
+        assert cache["with"]["path"] == "~/.cache/uv", (f, name)  # uv's cache directory on Linux runners
+        key = cache["with"]["key"]
+        keyed = set(re.findall(r"'([^']+)'", re.search(r"hashFiles\(([^)]*)\)", key)[1]))
+        assert keyed == installed_locks(job), (f, name)
+        assert key.startswith("uv-${{ runner.os }}-py3.11-"), (f, name)
+        steps = job["steps"]
+        assert steps.index(cache) < min(i for i, s in enumerate(steps) if "uv pip install" in s.get("run", ""))
+
+
+def test_every_install_is_hash_locked() -> None:
+    """The program's and the pack's venvs alike: a lock file with hashes, never a bare requirements file."""
+    for f, name, job in jobs():
+        for command in run_commands(job):
+            if "install" in command and "-r " in command:
+                assert installed_locks(job), (f, name)
+                assert not re.search(r"-r \S+\.txt", command), (f, name, command)
+
+
+def test_the_pack_lock_holds_the_packs_pins() -> None:
+    from tests.test_requirements_lock import locked, pins
+
+    entries = locked(ROOT / "policies" / "requirements.lock")
+    for _, name, version in pins(ROOT / "policies" / "requirements.txt"):
+        assert entries[name][0] == version, name
+    assert all(n > 0 for _, n in entries.values())
+    header = (ROOT / "policies" / "requirements.lock").read_text().splitlines()[1]
+    runtime = (ROOT / "requirements.lock").read_text().splitlines()[1]
+    assert header.split("--generate-hashes")[0] == runtime.split("--generate-hashes")[0]  # the same uv command
+
+
+# --- policy pack releases ---------------------------------------------------------------------------------
+
+
+def test_a_release_tagged_policies_v_publishes_the_pack() -> None:
+    assert DEPLOY["on"]["release"] == {"types": ["published"]}
+    job = DEPLOY["jobs"]["publish-policy-pack"]
+    assert (
+        job["if"] == "${{ github.event_name == 'release' && startsWith(github.event.release.tag_name, 'policies-v') }}"
+    )
+    assert not steps_using(job, "aws-actions/configure-aws-credentials")
+    (cli,) = steps_using(job, "pulumi/actions")
+    assert "command" not in cli["with"]
+    publish = step_running(job, "scripts/publish-policy-pack.sh")
+    assert publish["run"] == 'scripts/publish-policy-pack.sh "$TAG"'
+    assert publish["env"] == {
+        "TAG": "${{ github.event.release.tag_name }}",
+        "PULUMI_ORG": "${{ vars.PULUMI_ORG }}",
+        "PULUMI_ACCESS_TOKEN": "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+    }
+    installs = run_commands(job)
+    assert any(c.startswith("python3 -m venv policies/venv") for c in installs)  # publish runs the pack
+    # the deployments stay on pushes to main: a release never deploys
+    for name in ("staging", "production"):
+        assert DEPLOY["jobs"][name]["if"] == "${{ github.event_name == 'push' }}"
 
 
 def test_versions_in_ci_are_the_projects() -> None:

@@ -2,6 +2,9 @@
 
 python tools/gen_config_doc.py          # rewrite docs/config.md
 python tools/gen_config_doc.py --check  # exit 1 if it is stale (tests run this)
+
+Exit codes: 0 written (with --check: up to date); 1 with --check: the file is stale; 2 an unknown option.
+Environment: none.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from components.config.engine import NAMESPACE  # noqa: E402
 from components.config.schema import FIELD_KEYS, JSON_KEYS, KEY_FIELDS, SECRET_KEYS  # noqa: E402
 from preview.stackfiles import load_stack  # noqa: E402
+from tools.cli_help import handle  # noqa: E402
 
 
 def about(field_name: str) -> tuple[str, str]:
@@ -122,10 +126,13 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if (code := handle(__doc__, argv)) is not None:
+        return code
     target = ROOT / "docs" / "config.md"
     text = render()
-    if "--check" in sys.argv:
+    if "--check" in argv:
         current = target.read_text() if target.exists() else ""
         if current != text:
             print("docs/config.md is stale: run python tools/gen_config_doc.py", file=sys.stderr)

@@ -3,6 +3,9 @@ stack with units, and each stack's estimate from the real program (run under moc
 
 python tools/gen_cost_doc.py          # rewrite docs/cost.md (runs both stacks offline, a few seconds)
 python tools/gen_cost_doc.py --check  # exit 1 if it is stale (tests compare the same text)
+
+Exit codes: 0 written (with --check: up to date); 1 with --check: the file is stale; 2 an unknown option.
+Environment: none.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from preview import cost  # noqa: E402
 from preview.cost.assumptions import specs  # noqa: E402
 from preview.cost.prices import NOTES, PriceTable, source_of  # noqa: E402
 from preview.report.cost import _assumption_value, _price, usd  # noqa: E402
+from tools.cli_help import handle  # noqa: E402
 
 STACKS = ("staging", "production")
 DOC = ROOT / "docs" / "cost.md"
@@ -211,6 +215,8 @@ def record(stack: str) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str]) -> int:
+    if (code := handle(__doc__, argv)) is not None:
+        return code
     text = render({s: record(s) for s in STACKS})
     if "--check" in argv:
         if DOC.read_text(encoding="utf-8") != text:

@@ -7,6 +7,9 @@ was promised and is kept as it is; tools/outputs_contract.py checks it against t
 
 python tools/gen_outputs_contract.py          # rewrite docs/outputs.contract.json
 python tools/gen_outputs_contract.py --check  # exit 1 if it is stale (tests run this)
+
+Exit codes: 0 written (with --check: up to date); 1 with --check: the file is stale; 2 an unknown option.
+Environment: none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from components.outputs import contract_entries  # noqa: E402
 from components.stack import OUTPUT_TYPES  # noqa: E402
+from tools.cli_help import handle  # noqa: E402
 from tools.outputs_contract import CONTRACT, load  # noqa: E402
 
 COMMENT = (
@@ -62,6 +66,8 @@ def render(current: dict[str, Any] | None = None) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if (code := handle(__doc__, argv)) is not None:
+        return code
     text = render()
     if "--check" in argv:
         if CONTRACT.read_text() != text:

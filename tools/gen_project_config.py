@@ -15,6 +15,9 @@ applies the same defaults, so a stack behaves the same with or without this bloc
 
 python tools/gen_project_config.py          # rewrite the config: block of Pulumi.yaml
 python tools/gen_project_config.py --check  # exit 1 if it is stale (tests run this)
+
+Exit codes: 0 written (with --check: up to date); 1 with --check: the file is stale; 2 an unknown option.
+Environment: none.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from components.config.schema import CONFIG_KEYS, KEY_FIELDS, SECRET_KEYS, value_kind  # noqa: E402
+from tools.cli_help import handle  # noqa: E402
 
 PROJECT_FILE = ROOT / "Pulumi.yaml"
 PROJECT_TYPES = {"text": "string", "int": "integer", "bool": "boolean"}
@@ -62,6 +66,8 @@ def render(current: str | None = None) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if (code := handle(__doc__, argv)) is not None:
+        return code
     text = render()
     if "--check" in argv:
         if PROJECT_FILE.read_text() != text:

@@ -3,19 +3,28 @@
 docs/outputs.md ("Versioning") explains the rules; tests/test_outputs_contract.py applies them to the
 outputs the offline preview records for both stacks. Every check returns a list of problems (one
 line each, naming the output), empty when the contract holds.
+
+    python tools/outputs_contract.py DUMP.json [DUMP.json ...]   # dumps of `python -m preview STACK --json FILE`
+
+Exit codes: 0 every dump holds the contract; 1 a contract problem (one line each); 2 no dump given, an unknown
+option, or a file that cannot be read. Environment: none.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from preview.wire import UNKNOWN, is_secret
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python tools/outputs_contract.py`: the repository's packages
+    sys.path.insert(0, str(ROOT))
+
+from preview.wire import UNKNOWN, is_secret  # noqa: E402
+
 CONTRACT = ROOT / "docs" / "outputs.contract.json"
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -189,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
 
     Exit 0 when both hold, 1 on a contract problem (one line each), 2 on a file that cannot be read.
     """
-    import sys
+    from tools.cli_help import handle
 
     paths = sys.argv[1:] if argv is None else argv
+    if (code := handle(__doc__, paths, options=())) is not None:
+        return code
     if not paths:
         print("usage: python tools/outputs_contract.py DUMP.json [DUMP.json ...]", file=sys.stderr)
         return 2

@@ -22,6 +22,8 @@ against the installed pulumi-aws / pulumi-awsx Python SDKs:
 (awsx serializes exactly that type into the same JSON), so only key names it knows are accepted.
 
     python tools/provider_schema.py out/staging.json [out/production.json]   # exit 1 on findings
+
+Exit codes: 0 no blocking finding; 1 a blocking finding (each printed); 2 bad arguments. Environment: none.
 """
 
 from __future__ import annotations
@@ -390,7 +392,11 @@ def _load(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="\n\n".join(__doc__.split("\n\n")[-2:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("recordings", nargs="+", type=Path, help="JSON from `python -m preview STACK --json FILE`")
     ns = parser.parse_args(argv)
     blocking = 0

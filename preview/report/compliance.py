@@ -105,12 +105,13 @@ _ICON = {
 }
 
 
-def to_markdown(report: PolicyReport) -> str:
+PREVIEW_EVIDENCE = "offline preview: configuration evidence, not a deployed-state audit"
+
+
+def to_markdown(report: PolicyReport, evidence: str = PREVIEW_EVIDENCE) -> str:
+    """``evidence``: what was judged (preview.export.evidence: a preview, or exported state from where and when)."""
     lines = [f"## Compliance report: {report.project}/{report.stack}", ""]
-    lines.append(
-        "Evidence from the CrossGuard pack's rules over the previewed resources "
-        "(offline preview: configuration evidence, not a deployed-state audit)."
-    )
+    lines.append(f"Evidence from the CrossGuard pack's rules over the judged resources ({evidence}).")
     for section in build(report):
         lines += [
             "",
@@ -124,7 +125,7 @@ def to_markdown(report: PolicyReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(report: PolicyReport, console: Any = None) -> None:
+def render(report: PolicyReport, console: Any = None, evidence: str = PREVIEW_EVIDENCE) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -137,6 +138,7 @@ def render(report: PolicyReport, console: Any = None) -> None:
         "not evaluated": "dim",
     }
     console.rule(f"Compliance report - {report.project}/{report.stack}")
+    console.print(f"Evidence: {evidence}.", markup=False, highlight=False)
     for section in build(report):
         table = Table(
             title=f"{section.title}: {section.passed}/{len(section.controls)} controls pass",

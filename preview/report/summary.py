@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from preview.export import headline
 from preview.report.cost import usd
 
 WIDTH = 80
@@ -156,7 +157,7 @@ def summary(
     """The summary lines (each at most ``width`` columns, at most MAX_LINES lines)."""
     width = min(width, WIDTH)
     lines = [Text(x, style="bold") for x in wrap(
-        f"{doc.get('project', 'budgetbuddy')}/{doc['stack']}: offline preview (Pulumi mocks, nothing deployed)", width
+        headline(doc), width
     )]  # fmt: skip
     for note in notes or []:
         lines += [Text(x, style="yellow") for x in wrap(f"note: {note}", width)]

@@ -11,12 +11,15 @@ import sys
 
 from rich.console import Console
 
+from preview.export import evidence
+from preview.export import notes as export_notes
 from preview.pipeline import Preview
 from preview.report.summary import print_summary
 
 
 def _notes(result: Preview) -> list[str]:
-    return [f"{key} is a secure value; offline it is a stand-in (still a secret)" for key in result.stand_ins]
+    secrets = [f"{key} is a secure value; offline it is a stand-in (still a secret)" for key in result.stand_ins]
+    return [*secrets, *result.notes, *export_notes(result.doc)]
 
 
 def show_text(args: argparse.Namespace, result: Preview, console: Console) -> None:
@@ -35,7 +38,7 @@ def show_text(args: argparse.Namespace, result: Preview, console: Console) -> No
     if args.report == "compliance" and result.policy is not None:  # --no-policy refuses --report
         from preview.report.compliance import render as render_compliance
 
-        render_compliance(result.policy, console)
+        render_compliance(result.policy, console, evidence(result.doc))
     trailer = [f"wrote {args.json}"] if args.json else []
     print_summary(result.to_json(), console, _notes(result), trailer)
 
@@ -53,7 +56,7 @@ def show_markdown(args: argparse.Namespace, result: Preview, err: Console) -> No
     else:
         parts.append(policy.to_markdown(result.policy))
         if args.report == "compliance":
-            parts.append(compliance.to_markdown(result.policy))
+            parts.append(compliance.to_markdown(result.policy, evidence(result.doc)))
     sys.stdout.write("\n".join(parts))
     if args.json:
         err.print(f"wrote {args.json}", markup=False, highlight=False)

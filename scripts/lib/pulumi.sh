@@ -46,7 +46,7 @@ require_stack() {
       die_usage "region '$region' is not the region of stack '$stack' (Pulumi.$stack.yaml aws:region: '${stack_region:-unset}')"
   fi
   [[ -x policies/venv/bin/python ]] ||
-    die_usage "the policy pack's venv policies/venv is missing; create it once: python3 -m venv policies/venv && policies/venv/bin/pip install -q -r policies/requirements.txt"
+    die_usage "the policy pack's venv policies/venv is missing; create it once: python3 -m venv policies/venv && policies/venv/bin/pip install -q uv==0.13.9 && policies/venv/bin/uv pip install -q --python policies/venv/bin/python -r policies/requirements.lock"
   if in_ci && [[ -n "${BUDGETBUDDY_POLICY_UNKNOWN:-}" ]]; then
     die_usage "BUDGETBUDDY_POLICY_UNKNOWN='$BUDGETBUDDY_POLICY_UNKNOWN' is for a stack's first deployment by hand (README \"First deployment\"), never in CI"
   fi

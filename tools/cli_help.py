@@ -1,0 +1,24 @@
+"""The `-h`/`--help` answer and the unknown-option check every tool in tools/ shares (README "Development").
+
+A tool's module docstring is its help: what it does, its usage lines, its exit codes and the environment
+variables it reads. ``handle`` prints it for -h/--help (exit 0) and refuses an option the tool does not take
+(exit 2), before the tool does any work.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def handle(doc: str | None, argv: Sequence[str], options: Sequence[str] = ("--check",)) -> int | None:
+    """None: go on. Otherwise the exit code to return: 0 after printing the help, 2 for an unknown option."""
+    if "-h" in argv or "--help" in argv:
+        print((doc or "").strip())
+        return 0
+    unknown = [a for a in argv if a.startswith("-") and a not in options]
+    if unknown:
+        allowed = ", ".join([*options, "--help"])
+        print(f"error: unknown option {unknown[0]!r} (allowed: {allowed})", file=sys.stderr)
+        return 2
+    return None
