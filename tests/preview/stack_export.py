@@ -1,5 +1,6 @@
-"""`pulumi stack export` output built from a preview dump, to Pulumi's apitype definitions (tests/preview/apitype:
-deployments.json, resources.json and property-values.json of pulumi/pulumi sdk/go/common/apitype).
+"""`pulumi stack export` output built from a preview dump, to Pulumi's apitype definitions (vendor/pulumi:
+deployments.json, resources.json and property-values.json of pulumi/pulumi sdk/go/common/apitype, copied with their
+commit by tools/vendor_pulumi_schemas.py).
 
 What a deployment of the previewed program would leave in its state: the root stack resource holding the
 stack outputs, the default aws provider, every resource in parent-first order with an id, its inputs, outputs
@@ -17,7 +18,8 @@ from typing import Any
 
 from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
 
-APITYPE = Path(__file__).resolve().parent / "apitype"
+APITYPE = Path(__file__).resolve().parents[2] / "vendor" / "pulumi"
+APITYPE_SCHEMAS = ("deployments", "resources", "property-values")
 TIME = "2026-12-07T06:17:03.511Z"
 ENGINE = "v3.272.0"
 PROVIDER_ID = "0c7e1e0b-6f0e-4a8e-9d6b-1f2a3b4c5d6e"
@@ -133,7 +135,7 @@ def _validator() -> Any:
     import jsonschema
     from referencing import Registry, Resource
 
-    schemas = {p.stem: json.loads(p.read_text()) for p in APITYPE.glob("*.json")}
+    schemas = {name: json.loads((APITYPE / f"{name}.json").read_text()) for name in APITYPE_SCHEMAS}
     registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
     return jsonschema.Draft202012Validator(schemas["deployments"], registry=registry)
 
