@@ -9,6 +9,9 @@ generated.py, versioned with docs/outputs.contract.json.
 
 python tools/gen_package_schema.py          # rewrite both
 python tools/gen_package_schema.py --check  # exit 1 if either is stale (tests run this)
+
+Exit codes: 0 written (or fresh with --check), 1 stale (--check), 2 an unknown option.
+Environment: none read.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from components.compute.contract import ComputeOutputs  # noqa: E402
 from components.outputs import contract_type, output_fields  # noqa: E402
 from packages.budgetbuddy.facade.platform import PLATFORM_INPUTS  # noqa: E402
 from packages.budgetbuddy.facade.settings import REQUIRED_HERE, required, setting_fields  # noqa: E402
+from tools.cli_help import handle  # noqa: E402
 
 PACKAGE = ROOT / "packages" / "budgetbuddy"
 GENERATED = PACKAGE / "facade" / "generated.py"
@@ -157,6 +161,8 @@ def render_schema() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if (code := handle(__doc__, argv)) is not None:
+        return code
     facade = render_facade()
     if "--check" in argv:
         stale = [p for p, text in ((GENERATED, facade),) if not p.exists() or p.read_text() != text]

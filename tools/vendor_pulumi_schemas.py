@@ -3,6 +3,7 @@
 Usage: python tools/vendor_pulumi_schemas.py GIT_DIR [--commit SHA]
   GIT_DIR  a clone (or bare mirror) of https://github.com/pulumi/pulumi; read with `git show`, no work tree needed
 Exit codes: 0 written, 2 bad input (not a git directory, a file missing at that commit).
+Environment: none read (git is run with --git-dir).
 
 What is vendored and who reads it:
   project.json      sdk/go/common/workspace/project.json: Pulumi.yaml (tests/test_project_config.py)
