@@ -107,11 +107,11 @@ def test_retyping_an_output_in_the_contract_without_a_major_bump_fails():
 
 
 def test_adding_to_outputs_without_appending_to_the_major_fails():
-    doc = edited(lambda d: d["outputs"].update(newKey={"type": "string", "since": "1.1.0", "deprecated": False,
+    doc = edited(lambda d: d["outputs"].update(newKey={"type": "string", "since": "1.2.0", "deprecated": False,
                                                         "secret": False}))  # fmt: skip
     problems = oc.check_contract(doc)
     assert any("outputs.newKey (string): not in majors.1" in p for p in problems)
-    assert any("since=1.1.0: later than the contract version 1.0.0" in p for p in problems)
+    assert any("since=1.2.0: later than the contract version 1.1.0" in p for p in problems)
 
 
 def test_a_major_bump_allows_removal_when_it_is_recorded():
@@ -159,7 +159,7 @@ def test_the_command_line_checks_preview_dumps(tmp_path, capsys):
     good = tmp_path / "staging.json"
     good.write_text(json.dumps({"stack": "staging", "outputs": stack("staging").outputs}))
     assert oc.main([str(good)]) == 0
-    assert "outputs contract 1.0.0: holds" in capsys.readouterr().out
+    assert "outputs contract 1.1.0: holds" in capsys.readouterr().out
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"stack": "staging", "outputs": {**stack("staging").outputs, "extra": 1}}))
     assert oc.main([str(good), str(bad)]) == 1
