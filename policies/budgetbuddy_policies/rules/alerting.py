@@ -8,10 +8,11 @@ not a pipeline notification, an EventBridge target, a budget or a manual approva
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, Severity, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ..framework import known, of_type
 from ..missing_data import TABLE, entry_for
@@ -50,10 +51,14 @@ def _topic_names(res: PolicyResource, prop: str, values: list[Any], topics: list
 
 
 def _strings(values: Any) -> list[Any]:
-    from pulumi_policy.proxy import UnknownValueError
+    return _known_list(lambda: [v for v in as_list(values) if isinstance(v, str)])
 
+
+def _known_list(read: Callable[[], list[Any]]) -> list[Any]:
+    """``read()``, or [] where a value is unknown (a topic created in the same update): such a topic is
+    identified through the property dependencies instead (``_topic_names``)."""
     try:
-        return [v for v in as_list(values) if isinstance(v, str)]
+        return read()
     except UnknownValueError:
         return []
 
@@ -111,21 +116,25 @@ def non_alarm_paging(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Itera
     def one(res: PolicyResource) -> Iterator[str]:
         p = res.props
         if res.resource_type == NOTIFICATION_RULE:
-            arns = [t.get("address") for t in as_list(dig(p, "targets"))]
+            arns = _known_list(lambda: [t.get("address") for t in as_list(dig(p, "targets"))])
             events = ", ".join(_strings(dig(p, "eventTypeIds")))
             yield from pages(res, "targets", arns, f"the notification rule ({events})")
         elif res.resource_type == EVENT_TARGET:
-            yield from pages(res, "arn", [dig(p, "arn")], "the EventBridge target")
+            yield from pages(res, "arn", _known_list(lambda: [dig(p, "arn")]), "the EventBridge target")
         elif res.resource_type == BUDGET:
-            arns = [a for n in as_list(dig(p, "notifications")) for a in _strings(n.get("subscriberSnsTopicArns"))]
+            arns = _known_list(
+                lambda: [a for n in as_list(dig(p, "notifications")) for a in _strings(n.get("subscriberSnsTopicArns"))]
+            )
             yield from pages(res, "notifications", arns, "a budget notification")
         elif res.resource_type == PIPELINE:
-            arns = [
-                dig(a, "configuration", "NotificationArn")
-                for stage in as_list(dig(p, "stages"))
-                for a in as_list(stage.get("actions"))
-                if a.get("category") == "Approval"
-            ]
+            arns = _known_list(
+                lambda: [
+                    dig(a, "configuration", "NotificationArn")
+                    for stage in as_list(dig(p, "stages"))
+                    for a in as_list(stage.get("actions"))
+                    if a.get("category") == "Approval"
+                ]
+            )
             yield from pages(res, "stages", arns, "the manual approval request")
 
     yield from each(of_type(args.resources, NOTIFICATION_RULE, EVENT_TARGET, BUDGET, PIPELINE), one)
