@@ -33,7 +33,9 @@ INPUTS = ComputeInputs(
     log_bucket_name="budgetbuddy-logs-bucket",
     table_arns=TABLES,
     index_arns=INDEXES,
-    alert_routes=AlertRoutes(page=TOPIC, alert=TOPIC, notice=TOPIC),
+    alert_routes=AlertRoutes(
+        page=TOPIC, alert=TOPIC.replace("-alarms", "-alerts"), notice=TOPIC.replace("-alarms", "-notices")
+    ),
 )
 
 SERVICE = "aws:ecs/service:Service"

@@ -449,6 +449,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
         {"name": "budgetbuddy-backend", "desiredCount": 2, "capacityProviderStrategies": strategies,
          "networkConfiguration": {"assignPublicIp": False, "subnets": ["subnet-p1"], "securityGroups": ["sg-task"]},
          "deploymentController": {"type": "ECS"}, "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+         "loadBalancers": [{"targetGroupArn": "arn:tg", "containerName": "backend", "containerPort": 8080}],
          "deploymentConfiguration": {"strategy": "BLUE_GREEN" if prod else "CANARY", "bakeTimeInMinutes": "5"},
          "alarms": {"enable": True, "rollback": True, "alarmNames": [f"{prefix(stack)}-alb-5xx-error-rate"]},
          "platformVersion": "LATEST", "tags": t},

@@ -135,6 +135,7 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     (CAPACITY, "staging-ceiling-in-production", set_("scaling-target", maxCapacity=5), PROD),
     (CAPACITY, "production-ceiling-in-staging", set_("scaling-target", maxCapacity=20), STAGING),
     (CAPACITY, "min-above-max", set_("scaling-target", minCapacity=30), BOTH),
+    (CAPACITY, "floor-0-while-the-service-runs-tasks", set_("scaling-target", minCapacity=0), BOTH),
     (TRACKING, "memory-policy-removed", drop("scale-memory"), BOTH),
     (TRACKING, "cpu-target-90", tracking("scale-cpu", targetValue=90), BOTH),
     (TRACKING, "fast-scale-in", tracking("scale-memory", scaleInCooldown=60), BOTH),
@@ -169,6 +170,21 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
 @pytest.mark.parametrize(("rule", "case", "mutate", "stacks"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_breaking_the_rule_fails(rule: str, case: str, mutate: Callable, stacks: tuple[str, ...]) -> None:
     assert_case(rule, case, mutate, stacks)
+
+
+def test_the_first_deployment_and_a_worker_without_load_balancer_pass() -> None:
+    from policy_fixtures import baseline
+
+    from preview.policy.engine import evaluate
+
+    for stack in BOTH:
+        # awaitFirstImage: 0 tasks and a floor of 0 until the pipeline has pushed the first image.
+        first = edited(edited(baseline(stack), "scaling-target", minCapacity=0), "service", desiredCount=0)
+        assert not evaluate(first, stack=stack).violations
+        # A queue worker (no load balancer, no port) has no blue/green or container health check to keep.
+        worker = edited(baseline(stack), "service", loadBalancers=None, deploymentConfiguration=None, alarms=None)
+        worker = td(portMappings=[], healthCheck=None)(worker)
+        assert not evaluate(worker, stack=stack).violations
 
 
 def test_a_critical_alarm_may_also_mail_and_staging_allows_canary_or_blue_green() -> None:

@@ -256,5 +256,7 @@ def test_the_pull_request_report_shows_exempted_rules_as_exempt_with_expiry_and_
     doc = dump_of("staging")
     md = compare_views.to_markdown(compare.compare(doc, doc))
     row = next(line for line in md.splitlines() if "`aws-codebuild-project-disallow-privileged-mode`" in line)
-    assert row.startswith("| EXEMPT | `aws-codebuild-project-disallow-privileged-mode` | `pipeline-build` | 2027-05-31 |")
+    assert row.startswith(
+        "| EXEMPT | `aws-codebuild-project-disallow-privileged-mode` | `pipeline-build` | 2027-05-31 |"
+    )
     assert "privileged mode" in row

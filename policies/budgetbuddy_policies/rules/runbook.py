@@ -13,7 +13,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ResourceValidationArgs, Severity, StackValidationArgs
 
 from ..framework import known, of_type
-from ..props import as_list, dig, json_input, number
+from ..props import as_list, dig, is_set, json_input, number
 from ..registry import REGISTRY
 from .helpers import each
 
@@ -29,8 +29,9 @@ PLAN = "aws:backup/plan:Plan"
 @REGISTRY.resource(
     name="aws-ecs-service-configure-deployment-strategy",
     resource_types=(SERVICE,),
-    description="ECS services deploy with the runbook's zero-downtime strategy: native blue/green in production "
-    "(canary allowed where the stack config allows it), through the ECS deployment controller.",
+    description="ECS services behind a load balancer deploy with the runbook's zero-downtime strategy: native "
+    "blue/green in production (canary allowed where the stack config allows it), through the ECS deployment "
+    "controller.",
     severity=Severity.HIGH,
     remediation="Set deploymentController.type ECS and deploymentConfiguration.strategy to one of allowedStrategies "
     "(production BLUE_GREEN; staging BLUE_GREEN or CANARY: deploymentStrategy in the stack config).",
@@ -45,6 +46,8 @@ PLAN = "aws:backup/plan:Plan"
     },
 )
 def deployment_strategy(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not is_set(args.props, "loadBalancers"):
+        return  # a queue worker serves no traffic: "zero-downtime" is about the API behind the ALB
     controller = dig(args.props, "deploymentController", "type") or "ECS"
     if controller != "ECS":
         yield f"deploymentController.type is {controller!r}; the runbook's blue/green is ECS-native (ECS)."
@@ -56,14 +59,16 @@ def deployment_strategy(args: ResourceValidationArgs, cfg: Mapping[str, Any]) ->
 @REGISTRY.resource(
     name="aws-ecs-service-require-alarm-rollback",
     resource_types=(SERVICE,),
-    description="ECS services roll a deployment back automatically when a deployment alarm (error rate, unhealthy "
-    "targets) fires: deployment alarms enabled, with rollback, naming at least one alarm.",
+    description="ECS services behind a load balancer roll a deployment back automatically when a deployment alarm "
+    "(error rate, unhealthy targets) fires: deployment alarms enabled, with rollback, naming at least one alarm.",
     severity=Severity.HIGH,
     remediation="Set alarms {enable: true, rollback: true, alarmNames: [the 5xx error-rate and unhealthy-host alarms]} "
     "on the service (components/compute/service.py).",
     controls=("runbook:rolling-updates", "pci-dss-4.0:6.5.1", "soc2:CC8.1"),
 )
 def alarm_rollback(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not is_set(args.props, "loadBalancers"):
+        return
     alarms = dig(args.props, "alarms")
     if alarms is None:
         yield "no deployment alarms: a failing deployment is not rolled back on the error-rate or health alarms."
@@ -76,11 +81,11 @@ def alarm_rollback(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iter
         yield "alarms.alarmNames is empty."
 
 
-@REGISTRY.resource(
+@REGISTRY.stack(
     name="aws-appautoscaling-target-configure-capacity",
-    resource_types=(TARGET,),
     description="The ECS service's scalable target keeps the runbook's range: at least minCapacity tasks, and "
-    "exactly maxCapacity as the ceiling (production 2-20, staging 2-5).",
+    "exactly maxCapacity as the ceiling (production 2-20, staging 2-5). A floor of 0 is accepted only with a "
+    "service that starts 0 tasks: the first deployment, before an image exists (awaitFirstImage).",
     severity=Severity.HIGH,
     remediation="Set minCapacity / maxCapacity in the stack config within the runbook's range (Auto-Scaling "
     "Configuration); `python -m ops scale` changes them within those limits.",
@@ -90,16 +95,31 @@ def alarm_rollback(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iter
         "maxCapacity": {"type": "integer", "minimum": 1, "default": 20},
     },
 )
-def capacity(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
-    if dig(args.props, "serviceNamespace") != "ecs":
-        return
-    low, high = number(dig(args.props, "minCapacity")), number(dig(args.props, "maxCapacity"))
-    if low is None or low < cfg["minCapacity"]:
-        yield f"minCapacity is {low}; the runbook's minimum here is {cfg['minCapacity']} tasks."
-    if high is None or high != cfg["maxCapacity"]:
-        yield f"maxCapacity is {high}; the runbook's maximum here is {cfg['maxCapacity']} tasks."
-    if low is not None and high is not None and low > high:
-        yield f"minCapacity {low:g} is above maxCapacity {high:g}."
+def capacity(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
+    services = of_type(args.resources, SERVICE)
+
+    def bootstrapping(target: PolicyResource) -> bool:
+        """The service this target scales is registered with 0 tasks (docs/decisions.md, "Image bootstrap")."""
+        deps = {d.urn for d in target.property_dependencies.get("resourceId", [])}
+        resource_id = str(known(target, "resourceId") or "")
+        return any(
+            (s.urn in deps or (known(s, "name") and resource_id.endswith(f"/{known(s, 'name')}")))
+            and number(known(s, "desiredCount")) == 0
+            for s in services
+        )
+
+    def one(target: PolicyResource) -> Iterator[str]:
+        if dig(target.props, "serviceNamespace") != "ecs":
+            return
+        low, high = number(dig(target.props, "minCapacity")), number(dig(target.props, "maxCapacity"))
+        if (low is None or low < cfg["minCapacity"]) and not (low == 0 and bootstrapping(target)):
+            yield f"minCapacity is {low}; the runbook's minimum here is {cfg['minCapacity']} tasks."
+        if high is None or high != cfg["maxCapacity"]:
+            yield f"maxCapacity is {high}; the runbook's maximum here is {cfg['maxCapacity']} tasks."
+        if low is not None and high is not None and low > high:
+            yield f"minCapacity {low:g} is above maxCapacity {high:g}."
+
+    yield from each(of_type(args.resources, TARGET), one)
 
 
 TRACKED = {"ECSServiceAverageCPUUtilization": "CPU", "ECSServiceAverageMemoryUtilization": "memory"}
@@ -192,8 +212,8 @@ def target_health_check(args: ResourceValidationArgs, cfg: Mapping[str, Any]) ->
 @REGISTRY.resource(
     name="aws-ecs-taskdefinition-require-health-check",
     resource_types=(TASK,),
-    description="Every essential container has a health check every healthCheckIntervalSeconds (runbook: "
-    "container health checks at 30-second intervals), so ECS replaces a hung task.",
+    description="Every essential container that serves a port has a health check every healthCheckIntervalSeconds "
+    "(runbook: container health checks at 30-second intervals), so ECS replaces a hung task.",
     severity=Severity.HIGH,
     remediation="Give each essential container definition a healthCheck {command: [CMD-SHELL, ...], interval: 30}.",
     controls=("runbook:infrastructure-performance", "soc2:A1.2"),
@@ -201,8 +221,8 @@ def target_health_check(args: ResourceValidationArgs, cfg: Mapping[str, Any]) ->
 )
 def container_health_check(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     for c in json_input(args.props, "containerDefinitions") or []:
-        if c.get("essential", True) is False:
-            continue
+        if c.get("essential", True) is False or not c.get("portMappings"):
+            continue  # a sidecar, or a worker that serves nothing to health-check
         hc = c.get("healthCheck")
         name = c.get("name", "?")
         if not hc or not hc.get("command"):
