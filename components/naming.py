@@ -41,7 +41,18 @@ class Naming:
 
     @property
     def alarm_topic(self) -> str:
+        """The runbook's paging topic (Critical alarms; PagerDuty subscribes here only)."""
         return f"{self.prefix}-alarms"
+
+    @property
+    def alert_topic(self) -> str:
+        """High and Medium alarms, pipeline failures and manual approvals: e-mail, never paged."""
+        return f"{self.prefix}-alerts"
+
+    @property
+    def notice_topic(self) -> str:
+        """Low alarms and successful deployments: e-mail, never paged."""
+        return f"{self.prefix}-notices"
 
     @property
     def container(self) -> str:

@@ -62,7 +62,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # --- data: DynamoDB tables, AWS Backup -----------------------------------------------
     data = DataTables("data", cfg, DataInputs(kms_key_arn=security.data_key_arn), ctx).outputs
     outputs.update(exported(data))
-    # --- alerting: SNS alarm topic, email and PagerDuty subscriptions --------------------
+    # --- alerting: a topic per route (page, alert, notice), email and PagerDuty ----------
     alerting = Alerting("alerting", cfg, AlertingInputs(messaging_key_arn=security.messaging_key_arn), ctx).outputs
     outputs.update(exported(alerting))
     # --- compute: ECR, ECS cluster/service, ALB, autoscaling -----------------------------
@@ -80,7 +80,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             log_bucket_name=security.writable_log_bucket_name,
             table_arns=data.table_arns,
             index_arns=data.index_arns,
-            alarm_topic_arn=alerting.alarm_topic_arn,
+            alert_routes=alerting.routes,
         ),
         ctx,
     ).outputs
@@ -93,7 +93,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "observability",
         cfg,
         ObservabilityInputs(
-            topic_arn=alerting.alarm_topic_arn,
+            routes=alerting.routes,
             cluster_name=compute.cluster_name,
             service_name=compute.service_name,
             alb_arn_suffix=compute.alb_arn_suffix,
@@ -127,7 +127,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             task_role_arn=compute.task_role_arn,
             execution_role_arn=compute.execution_role_arn,
             task_cpu_architecture=compute.task_cpu_architecture,
-            alarm_topic_arn=alerting.alarm_topic_arn,
+            alert_routes=alerting.routes,
             alarm_topic_key_arn=security.messaging_key_arn,
             storage_key_arn=security.storage_key_arn,
             logs_key_arn=security.logs_key_arn,

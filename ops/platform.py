@@ -153,9 +153,9 @@ def _policy_capacity(doc: dict[str, Any]) -> dict[str, int]:
 def capacity_limits(stack: str, root: Path = ROOT) -> CapacityLimits:
     """The policy config's capacity limits for ``stack``; its schema's bounds where the policy sets none.
 
-    Today no policy in ``policies/config/<stack>.json`` limits ``minCapacity``/``maxCapacity`` (the pack
-    caps task size and NAT gateways, not task count), so the limits are the config schema's: the values a
-    ``pulumi config set`` of those keys would accept (components/config.py).
+    The runbook's range comes from ``aws-appautoscaling-target-configure-capacity`` (production 2-20,
+    staging 2-5); a stack whose policy config sets none falls back to the config schema's bounds: the values
+    a ``pulumi config set`` of those keys would accept (components/config.py).
     """
     path = root / "policies" / "config" / f"{stack}.json"
     try:

@@ -100,7 +100,10 @@ def test_rollback_on_the_deployment_alarms(staging):
     assert sorted(names["alarmNames"]) == sorted(a["name"] for a in alarms.values())
     assert staging.outputs["deploymentAlarmNames"] == names["alarmNames"]
     for a in alarms.values():
-        assert a["alarmActions"] == [TOPIC] and a["okActions"] == [TOPIC] and a["actionsEnabled"] is True
+        # High (error rate, degradation): the e-mail route, not the paging topic (docs/alerts.md).
+        alert = TOPIC.replace("-alarms", "-alerts")
+        assert a["alarmActions"] == [alert] and a["okActions"] == [alert] and a["actionsEnabled"] is True
+        assert a["tags"]["Severity"] == "High"
 
 
 def test_error_rate_alarm_is_5xx_over_requests_above_one_percent(production):

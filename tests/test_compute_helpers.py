@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 
+from components.alarms import AlertRoutes
 from components.base import StackContext
 from components.compute import ComputeInputs, ComputeService
 from tests.harness import Result, config_for, run_component
@@ -32,7 +33,9 @@ INPUTS = ComputeInputs(
     log_bucket_name="budgetbuddy-logs-bucket",
     table_arns=TABLES,
     index_arns=INDEXES,
-    alarm_topic_arn=TOPIC,
+    alert_routes=AlertRoutes(
+        page=TOPIC, alert=TOPIC.replace("-alarms", "-alerts"), notice=TOPIC.replace("-alarms", "-notices")
+    ),
 )
 
 SERVICE = "aws:ecs/service:Service"

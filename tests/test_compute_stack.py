@@ -43,7 +43,7 @@ def test_compute_is_wired_with_upstream_outputs(stack):
     alarms = {a["inputs"]["name"]: a["inputs"] for a in r.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert len(out["deploymentAlarmNames"]) == 3 and set(out["deploymentAlarmNames"]) <= set(alarms)
     for name in out["deploymentAlarmNames"]:
-        assert alarms[name]["alarmActions"] == [out["alarmTopicArn"]]
+        assert alarms[name]["alarmActions"] == [out["alertTopicArn"]]
 
 
 def test_stack_capacity_and_strategy(stack):

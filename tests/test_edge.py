@@ -217,7 +217,7 @@ def test_blocked_request_spike_alarm_watches_this_acl(name):
     assert r.sources(ALARM, "observability-alarm-waf-blocked-requests-spike", "dimensions") == {f"{ACL}::edge-web-acl"}
     assert alarm["dimensions"]["Rule"] == "ALL" and alarm["dimensions"]["Region"] == "us-east-1"
     assert alarm["dimensions"]["WebACL"].startswith("edge-web-acl-")  # the ACL's (autonamed) name
-    assert alarm["alarmActions"] == [r.outputs["alarmTopicArn"]] and alarm["statistic"] == "Sum"
+    assert alarm["alarmActions"] == [r.outputs["alertTopicArn"]] and alarm["statistic"] == "Sum"
     assert alarm["treatMissingData"] == "notBreaching"
 
 

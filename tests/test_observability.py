@@ -49,7 +49,7 @@ def _run(stack: str = "staging", guardduty: bool = False, securityhub: bool = Fa
             "observability",
             cfg,
             ObservabilityInputs(
-                topic_arn=alerting.topic.arn,
+                routes=alerting.outputs.routes,
                 cluster_name=naming.cluster,
                 service_name=naming.ecs_service,
                 alb_arn_suffix=ALB,
@@ -88,31 +88,51 @@ TOPIC = {
     "staging": "arn:aws:sns:us-east-1:123456789012:budgetbuddy-staging-alarms",
     "production": "arn:aws:sns:us-east-1:123456789012:budgetbuddy-alarms",
 }
+ALERT_TOPIC = {
+    "staging": "arn:aws:sns:us-east-1:123456789012:budgetbuddy-staging-alerts",
+    "production": "arn:aws:sns:us-east-1:123456789012:budgetbuddy-alerts",
+}
 
 
 # ---- alert channels -------------------------------------------------------------------------
 
 
-def test_topic_is_named_encrypted_and_publishable_by_alerting_services(production):
-    topic = production.inputs("aws:sns/topic:Topic")
-    assert topic["name"] == "budgetbuddy-alarms" and topic["kmsMasterKeyId"] == KEY
-    policy = json.loads(production.inputs("aws:sns/topicPolicy:TopicPolicy")["policy"])
+@pytest.mark.parametrize(
+    ("name", "logical", "publishers"),
+    [
+        # The paging topic takes alarms only: nothing else may reach PagerDuty (docs/alerts.md).
+        ("budgetbuddy-alarms", "alerting-topic", {"cloudwatch.amazonaws.com"}),
+        (
+            "budgetbuddy-alerts",
+            "alerting-alert-topic",
+            {"cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"},
+        ),
+        (
+            "budgetbuddy-notices",
+            "alerting-notice-topic",
+            {"cloudwatch.amazonaws.com", "codestar-notifications.amazonaws.com"},
+        ),
+    ],
+)
+def test_each_route_topic_is_named_encrypted_and_publishable_by_its_services(production, name, logical, publishers):
+    topic = production.inputs("aws:sns/topic:Topic", logical)
+    assert topic["name"] == name and topic["kmsMasterKeyId"] == KEY
+    policy = json.loads(production.inputs("aws:sns/topicPolicy:TopicPolicy", logical)["policy"])
     allow = next(s for s in policy["Statement"] if s["Sid"] == "AllowAlertingServicesPublish")
-    assert set(allow["Principal"]["Service"]) == {
-        "cloudwatch.amazonaws.com",
-        "budgets.amazonaws.com",
-        "events.amazonaws.com",
-        "codestar-notifications.amazonaws.com",
-    }
-    assert allow["Action"] == "sns:Publish" and allow["Resource"] == TOPIC["production"]
+    assert set(allow["Principal"]["Service"]) == publishers
+    assert allow["Action"] == "sns:Publish" and allow["Resource"] == f"arn:aws:sns:us-east-1:123456789012:{name}"
     assert allow["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
-def test_email_subscription_and_no_pagerduty_by_default(staging):
+def test_email_subscription_on_every_route_and_no_pagerduty_by_default(staging):
     subs = staging.of_type("aws:sns/topicSubscription:TopicSubscription")
-    assert [(s["inputs"]["protocol"], s["inputs"]["endpoint"]) for s in subs] == [("email", "ops@budgetbuddy.com")]
+    assert sorted((s["name"], s["inputs"]["protocol"], s["inputs"]["endpoint"]) for s in subs) == [
+        ("alerting-alert-email", "email", "ops@budgetbuddy.com"),
+        ("alerting-email", "email", "ops@budgetbuddy.com"),
+        ("alerting-notice-email", "email", "ops@budgetbuddy.com"),
+    ]
 
 
 def test_pagerduty_subscription_is_secret_https_and_auto_confirmed():
@@ -121,6 +141,10 @@ def test_pagerduty_subscription_is_secret_https_and_auto_confirmed():
     assert pd["protocol"] == "https" and pd["endpointAutoConfirms"] is True
     assert pd["endpoint"]["value"] == "https://events.pagerduty.com/integration/abc123/enqueue"
     assert "4dabf18193072939515e22adb298388d" in pd["endpoint"]  # the engine's secret envelope
+    # PagerDuty subscribes to the paging topic only.
+    https = [s for s in r.of_type("aws:sns/topicSubscription:TopicSubscription") if s["inputs"]["protocol"] == "https"]
+    assert [s["name"] for s in https] == ["alerting-pagerduty"]
+    assert pd["topic"] == TOPIC["staging"]
 
 
 # ---- application alarms -----------------------------------------------------------------------
@@ -138,7 +162,7 @@ def test_static_alarms(production, key, namespace, metric, stat, threshold, comp
     a = _alarm(production, key)
     assert (a["namespace"], a["metricName"], a["statistic"]) == (namespace, metric, stat)
     assert a["threshold"] == threshold and a["comparisonOperator"] == comparison
-    assert a["alarmActions"] == [TOPIC["production"]] and a["okActions"] == [TOPIC["production"]]
+    assert a["alarmActions"] == [ALERT_TOPIC["production"]] and a["okActions"] == [ALERT_TOPIC["production"]]
     assert a["datapointsToAlarm"] <= a["evaluationPeriods"] and a["treatMissingData"]
     if namespace == "AWS/ECS":
         assert a["dimensions"] == {"ClusterName": "budgetbuddy-cluster", "ServiceName": "budgetbuddy-backend"}
@@ -154,7 +178,7 @@ def test_p95_latency_uses_extended_statistic_on_the_load_balancer(staging):
     assert a["dimensions"] == {"LoadBalancer": ALB}
     assert a["threshold"] == 1 and a["comparisonOperator"] == "GreaterThanThreshold"
     assert a["treatMissingData"] == "notBreaching"
-    assert a["alarmActions"] == a["okActions"] == [TOPIC["staging"]]
+    assert a["alarmActions"] == a["okActions"] == [ALERT_TOPIC["staging"]]
 
 
 @pytest.mark.parametrize("stack", ["production", "staging"])
@@ -183,7 +207,7 @@ def test_dynamodb_throttling_alarms_per_table(production, base):
         assert (a["namespace"], a["metricName"], a["statistic"]) == ("AWS/DynamoDB", metric, "Sum")
         assert a["dimensions"] == {"TableName": table}
         assert a["threshold"] == 0 and a["comparisonOperator"] == "GreaterThanThreshold"
-        assert a["alarmActions"] == a["okActions"] == [TOPIC["production"]]
+        assert a["alarmActions"] == a["okActions"] == [ALERT_TOPIC["production"]]
     tr = _alarm(production, f"dynamodb-{slug}-throttled-requests")
     (q,) = tr["metricQueries"]
     # ThrottledRequests is per TableName+Operation: the query sums every operation of the table.
@@ -205,7 +229,7 @@ def test_failed_backups_alarm_and_event_rule(staging):
     assert pattern["source"] == ["aws.backup"] and pattern["detail-type"] == ["Backup Job State Change"]
     assert pattern["detail"] == {"state": ["FAILED", "ABORTED", "EXPIRED"], "backupVaultName": [VAULT]}
     target = staging.inputs("aws:cloudwatch/eventTarget:EventTarget", "observability-backup-job-failed")
-    assert target["arn"] == TOPIC["staging"]
+    assert target["arn"] == ALERT_TOPIC["staging"]  # a failed backup needs a person today, not a page
 
 
 def test_compute_alarms_are_not_duplicated(production):
@@ -248,7 +272,9 @@ def test_cis_filters_and_alarms_on_the_trail_log_group(production):
         a = _alarm(production, f"cis-{check.key}")
         assert (a["namespace"], a["metricName"], a["statistic"]) == ("CISBenchmark", check.metric, "Sum")
         assert a["threshold"] == 1 and a["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
-        assert a["alarmActions"] == a["okActions"] == [TOPIC["production"]]
+        route = TOPIC["production"] if check.severity == "Critical" else ALERT_TOPIC["production"]
+        assert a["alarmActions"] == a["okActions"] == [route], check.key
+        assert a["tags"]["Severity"] == check.severity
         assert a["treatMissingData"] == "notBreaching"
 
 
@@ -434,8 +460,9 @@ def test_budget_per_stack(stack, amount, staging, production):
     assert got == {("ACTUAL", 80), ("ACTUAL", 100), ("FORECASTED", 100)}
     for n in b["notifications"]:
         assert n["thresholdType"] == "PERCENTAGE" and n["comparisonOperator"] == "GREATER_THAN"
+        # Budget notices go to e-mail, never to a topic that could page (docs/alerts.md).
         assert n["subscriberEmailAddresses"] == ["ops@budgetbuddy.com"]
-        assert n["subscriberSnsTopicArns"] == [TOPIC[stack]]
+        assert not n.get("subscriberSnsTopicArns")
 
 
 def test_cost_allocation_tags_activated_and_retained(staging):
@@ -467,7 +494,7 @@ def test_stack_outputs():
             "observability",
             cfg,
             ObservabilityInputs(
-                topic_arn=alerting.topic.arn,
+                routes=alerting.outputs.routes,
                 cluster_name=naming.cluster,
                 service_name=naming.ecs_service,
                 alb_arn_suffix=ALB,
@@ -487,7 +514,14 @@ def test_stack_outputs():
         assert set(obs.dashboards) == {"application", "compliance", "cost"}
 
     run_component(body, config_for("staging"))
-    assert set(captured) == {"alarmTopicArn", "dashboardNames", "budgetName", "logArchiveBucket"}
+    assert set(captured) == {
+        "alarmTopicArn",
+        "alertTopicArn",
+        "noticeTopicArn",
+        "dashboardNames",
+        "budgetName",
+        "logArchiveBucket",
+    }
 
 
 @pytest.mark.parametrize("stack", ["staging", "production"])

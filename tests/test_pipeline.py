@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from components.pipeline.notifications import PIPELINE_EVENTS
 from components.pipeline.settings import BUILDSPEC_PATH
 from tests.harness import config_for
 from tests.test_pipeline_helpers import (
@@ -35,12 +34,13 @@ def test_pipeline_is_v2_with_source_build_deploy_in_order_without_approval_in_st
     assert p["roleArn"].startswith("arn:aws:iam::123456789012:role/pipeline-role-")
 
 
-def test_production_approval_stage_sits_between_build_and_deploy_and_notifies_the_topic():
+def test_production_approval_stage_sits_between_build_and_deploy_and_notifies_the_approvers():
     r, _ = run_pipeline(config_for("production", requireManualApproval=True))
     assert [s["name"] for s in stages(r)] == ["Source", "Build", "Approval", "Deploy"]
     approve = action(r, "Approval")
     assert (approve["category"], approve["owner"], approve["provider"]) == ("Approval", "AWS", "Manual")
-    assert approve["configuration"]["NotificationArn"] == INPUTS.alarm_topic_arn
+    # The approvers read the alert route (ops@budgetbuddy.com); never the paging topic (docs/alerts.md).
+    assert approve["configuration"]["NotificationArn"] == INPUTS.alert_routes.alert
     assert "#{SourceVariables.CommitId}" in approve["configuration"]["CustomData"]
 
 
@@ -170,18 +170,20 @@ def test_build_logs_go_to_an_encrypted_log_group_with_retention():
 # --- 5. notifications ---------------------------------------------------------------------------
 
 
-def test_failures_and_successes_go_to_the_alarm_topic():
+def test_failures_mail_ops_and_successes_go_nowhere_that_pages():
     r, _ = run_pipeline()
-    rule = r.inputs(RULE_TYPE)
-    assert set(rule["eventTypeIds"]) == {
-        "codepipeline-pipeline-pipeline-execution-failed",
-        "codepipeline-pipeline-pipeline-execution-succeeded",
-    }
-    assert tuple(rule["eventTypeIds"]) == PIPELINE_EVENTS
-    assert rule["targets"] == [{"address": INPUTS.alarm_topic_arn, "type": "SNS"}]
-    assert rule["resource"].startswith("arn:aws:codepipeline:us-east-1:123456789012:pipeline-pipeline-")
-    assert rule["status"] == "ENABLED"
-    assert rule["name"] == "budgetbuddy-staging-pipeline-events"
+    rules = {rule["inputs"]["name"]: rule["inputs"] for rule in r.of_type(RULE_TYPE)}
+    failures = rules["budgetbuddy-staging-pipeline-failures"]
+    successes = rules["budgetbuddy-staging-pipeline-successes"]
+    assert failures["eventTypeIds"] == ["codepipeline-pipeline-pipeline-execution-failed"]
+    assert failures["targets"] == [{"address": INPUTS.alert_routes.alert, "type": "SNS"}]
+    assert successes["eventTypeIds"] == ["codepipeline-pipeline-pipeline-execution-succeeded"]
+    assert successes["targets"] == [{"address": INPUTS.alert_routes.notice, "type": "SNS"}]
+    for rule in rules.values():
+        assert rule["resource"].startswith("arn:aws:codepipeline:us-east-1:123456789012:pipeline-pipeline-")
+        assert rule["status"] == "ENABLED" and rule["detailType"] == "FULL"
+        assert INPUTS.alert_routes.page not in {t["address"] for t in rule["targets"]}
+    assert set(rules) == {"budgetbuddy-staging-pipeline-failures", "budgetbuddy-staging-pipeline-successes"}
 
 
 # --- 6. outputs ---------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ def test_stack_outputs_name_the_pipeline_and_the_build_project():
     assert r.outputs["pipelineName"].startswith("pipeline-pipeline-")
     assert r.outputs["pipelineArn"] == f"arn:aws:codepipeline:us-east-1:123456789012:{r.outputs['pipelineName']}"
     assert r.outputs["buildProjectName"] == action(r, "Build")["configuration"]["ProjectName"]
-    assert r.inputs(RULE_TYPE)["resource"] == r.outputs["pipelineArn"]
+    assert {rule["inputs"]["resource"] for rule in r.of_type(RULE_TYPE)} == {r.outputs["pipelineArn"]}
     r.one("budgetbuddy:pipeline:Pipeline")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 
+from components.alarms import AlertRoutes
 from components.base import StackContext
 from components.config.schema import StackConfig
 from components.pipeline import Pipeline, PipelineInputs, PipelineSettings
@@ -39,7 +40,11 @@ INPUTS = PipelineInputs(
     task_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backend-task",
     execution_role_arn=f"arn:aws:iam::{ACCOUNT}:role/backend-execution",
     task_cpu_architecture="ARM64",
-    alarm_topic_arn=arn("sns", "budgetbuddy-staging-alarms"),
+    alert_routes=AlertRoutes(
+        page=arn("sns", "budgetbuddy-staging-alarms"),
+        alert=arn("sns", "budgetbuddy-staging-alerts"),
+        notice=arn("sns", "budgetbuddy-staging-notices"),
+    ),
     storage_key_arn=arn("kms", "key/11111111-1111-1111-1111-111111111111"),
     logs_key_arn=arn("kms", "key/22222222-2222-2222-2222-222222222222"),
     log_bucket_name="budgetbuddy-staging-access-logs",

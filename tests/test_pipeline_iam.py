@@ -98,7 +98,7 @@ def test_ecs_deploy_permissions_are_scoped_to_this_cluster(staging):
 
 def test_approval_publishes_to_the_topic_with_its_key_only_when_approval_is_on(staging):
     doc = policy(staging, "pipeline-policy")
-    assert statement(doc, "NotifyApprovers")["Resource"] == INPUTS.alarm_topic_arn
+    assert statement(doc, "NotifyApprovers")["Resource"] == INPUTS.alert_routes.alert
     key = statement(doc, "NotifyApproversTopicKey")
     assert key["Resource"] == INPUTS.alarm_topic_key_arn
     assert key["Condition"] == {"StringEquals": {"kms:ViaService": "sns.us-east-1.amazonaws.com"}}

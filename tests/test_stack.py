@@ -34,7 +34,7 @@ def test_production_uses_the_runbook_names_exactly():
     assert physical(r, "aws:ecs/cluster:Cluster") == {"budgetbuddy-cluster"}
     assert physical(r, "aws:ecs/service:Service") == {"budgetbuddy-backend"}
     assert physical(r, "aws:dynamodb/table:Table") == {"BudgetBuddy-Users", "BudgetBuddy-Transactions"}
-    assert physical(r, "aws:sns/topic:Topic") == {"budgetbuddy-alarms"}
+    assert physical(r, "aws:sns/topic:Topic") == {"budgetbuddy-alarms", "budgetbuddy-alerts", "budgetbuddy-notices"}
     assert "/aws/ecs/budgetbuddy-cluster" in physical(r, "aws:cloudwatch/logGroup:LogGroup")
     scaling = r.one("aws:appautoscaling/target:Target")["inputs"]
     assert scaling["resourceId"] == "service/budgetbuddy-cluster/budgetbuddy-backend"  # runbook "Scale up service"

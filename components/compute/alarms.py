@@ -7,7 +7,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.alarms import metric_alarm
+from components.alarms import AlertRoutes, metric_alarm
 from components.base import Component
 from components.compute.settings import ComputeSettings
 
@@ -27,7 +27,7 @@ def _elb_metric(
 
 
 def error_rate_alarm(
-    c: Component, settings: ComputeSettings, alb_arn_suffix: pulumi.Input[str], topic_arn: pulumi.Input[str]
+    c: Component, settings: ComputeSettings, alb_arn_suffix: pulumi.Input[str], routes: AlertRoutes
 ) -> aws.cloudwatch.MetricAlarm:
     """Target 5XX responses as a percentage of requests, per minute; ALARM on 2 of 3 minutes above 1 %."""
     dims = {"LoadBalancer": alb_arn_suffix}
@@ -35,8 +35,10 @@ def error_rate_alarm(
         c,
         c.child_name("error-rate-alarm"),
         name=c.naming.resource("alb-5xx-error-rate"),
-        topic_arn=topic_arn,
-        alarm_description=(
+        routes=routes,
+        severity="High",  # runbook "Severity Levels": high error rate
+        runbook="High Error Rate",
+        description=(
             f"Runbook 'Error Rate: Alert if > {settings.error_rate_threshold_percent:g}%': backend 5XX responses / "
             "requests at the ALB. ECS rolls a deployment back while this is in ALARM."
         ),
@@ -66,7 +68,7 @@ def unhealthy_hosts_alarm(
     color: str,
     alb_arn_suffix: pulumi.Input[str],
     target_group_arn_suffix: pulumi.Input[str],
-    topic_arn: pulumi.Input[str],
+    routes: AlertRoutes,
 ) -> aws.cloudwatch.MetricAlarm:
     """Any unhealthy target for 2 consecutive minutes in one target group.
 
@@ -78,8 +80,12 @@ def unhealthy_hosts_alarm(
         c,
         c.child_name(f"unhealthy-{color}-alarm"),
         name=c.naming.resource(f"unhealthy-hosts-{color}"),
-        topic_arn=topic_arn,
-        alarm_description=(
+        routes=routes,
+        # Degradation, not an outage: the ALB routes around unhealthy targets, and a service with no
+        # reachable target pages through alb-elb-5xx (Critical).
+        severity="High",
+        runbook="Rolling Updates",
+        description=(
             f"Unhealthy backend targets in the {color} target group (ALB health checks). "
             "ECS rolls a deployment back while this is in ALARM."
         ),

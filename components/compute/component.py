@@ -77,9 +77,9 @@ class ComputeService(Component):
         self.alias_record = build_alias(self, settings, lb.alb.dns_name, lb.alb.zone_id)
 
         self.deployment_alarms: list[aws.cloudwatch.MetricAlarm] = [
-            error_rate_alarm(self, settings, lb.alb.arn_suffix, inputs.alarm_topic_arn),
+            error_rate_alarm(self, settings, lb.alb.arn_suffix, inputs.alert_routes),
             *(
-                unhealthy_hosts_alarm(self, color, lb.alb.arn_suffix, tg.arn_suffix, inputs.alarm_topic_arn)
+                unhealthy_hosts_alarm(self, color, lb.alb.arn_suffix, tg.arn_suffix, inputs.alert_routes)
                 for color, tg in (("blue", lb.blue), ("green", lb.green))
             ),
         ]

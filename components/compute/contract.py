@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.alarms import AlertRoutes
 from components.outputs import stack_output
 
 
@@ -24,7 +25,7 @@ class ComputeInputs:
     internet-facing ALB through NAT);
     logs_key_arn (CloudWatch Logs CMK), storage_key_arn (ECR CMK), data_key_arn (DynamoDB CMK);
     log_bucket_name (ALB access logs, prefix "alb"); table_arns / index_arns (task role scope);
-    alarm_topic_arn (actions of the deployment alarms).
+    alert_routes (the topics the deployment alarms notify, by severity).
     """
 
     vpc_id: pulumi.Input[str]
@@ -37,7 +38,7 @@ class ComputeInputs:
     log_bucket_name: pulumi.Input[str]
     table_arns: Sequence[pulumi.Input[str]]
     index_arns: Sequence[pulumi.Input[str]]
-    alarm_topic_arn: pulumi.Input[str]
+    alert_routes: AlertRoutes
 
 
 @dataclass(frozen=True)

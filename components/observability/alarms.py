@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.alarms import metric_alarm
+from components.alarms import AlertRoutes, Severity, metric_alarm
 from components.base import Component
 
 COMPARISONS = (
@@ -69,6 +69,8 @@ class AlarmSpec:
 
     key: str  # dict key, logical-name and physical-name suffix
     description: str
+    severity: Severity  # runbook "Severity Levels": decides the route (components/alarms.py ROUTE_OF)
+    runbook: str  # the runbook section the on-call engineer opens (components/alarms.RUNBOOK_SECTIONS)
     comparison: str
     period: int  # seconds
     evaluation_periods: int
@@ -103,14 +105,16 @@ class AlarmSpec:
 
 
 def create_alarm(
-    owner: Component, spec: AlarmSpec, topic_arn: pulumi.Input[str], prefix: str = "alarm"
+    owner: Component, spec: AlarmSpec, routes: AlertRoutes, prefix: str = "alarm"
 ) -> aws.cloudwatch.MetricAlarm:
-    """Register ``spec`` as an aws.cloudwatch.MetricAlarm child of ``owner``, notifying ``topic_arn``."""
+    """Register ``spec`` as an aws.cloudwatch.MetricAlarm child of ``owner``, notifying the route of its severity."""
     resource_name = owner.child_name(f"{prefix}-{spec.key}")
     common: dict[str, Any] = dict(
         name=owner.naming.resource(spec.key),
-        topic_arn=topic_arn,
-        alarm_description=spec.description,
+        routes=routes,
+        severity=spec.severity,
+        runbook=spec.runbook,
+        description=spec.description,
         comparison_operator=spec.comparison,
         evaluation_periods=spec.evaluation_periods,
         datapoints_to_alarm=spec.datapoints_to_alarm,
@@ -200,6 +204,8 @@ def application_alarms(
     specs = [
         AlarmSpec(
             key="ecs-cpu-high",
+            severity="Medium",
+            runbook="High CPU Utilization",
             description=f"ECS service CPU above {thresholds.cpu_percent:g}% for 5 minutes (runbook: alert > 80%; "
             "autoscaling targets 70%, so this means scaling cannot keep up or maxCapacity is reached).",
             metric=Metric("AWS/ECS", "CPUUtilization", "Average", ecs),
@@ -215,6 +221,8 @@ def application_alarms(
         ),
         AlarmSpec(
             key="ecs-memory-high",
+            severity="Medium",
+            runbook="Key Metrics",
             description=f"ECS service memory above {thresholds.memory_percent:g}% for 5 minutes (runbook: alert > 80%).",
             metric=Metric("AWS/ECS", "MemoryUtilization", "Average", ecs),
             comparison="GreaterThanThreshold",
@@ -226,6 +234,8 @@ def application_alarms(
         ),
         AlarmSpec(
             key="alb-p95-latency-high",
+            severity="High",
+            runbook="Key Metrics",
             description=f"p95 target response time above {thresholds.p95_seconds:g}s in 3 of 5 minutes "
             "(runbook: alert if p95 > 1s).",
             metric=Metric("AWS/ApplicationELB", "TargetResponseTime", "p95", alb),
@@ -239,6 +249,8 @@ def application_alarms(
         ),
         AlarmSpec(
             key="alb-request-count-anomaly",
+            severity="Low",
+            runbook="Key Metrics",
             description="ALB request count outside the expected band in 2 of 3 five-minute periods "
             "(runbook: monitor request count for anomalies).",
             metric=Metric("AWS/ApplicationELB", "RequestCount", "Sum", alb),
@@ -254,6 +266,8 @@ def application_alarms(
         ),
         AlarmSpec(
             key="alb-elb-5xx",
+            severity="Critical",
+            runbook="High Error Rate",
             description="The load balancer itself answered 5XX (no healthy target, target unreachable or timing out) "
             "10 or more times a minute in 3 of 5 minutes: clients cannot reach the service (runbook: Critical, "
             "service down).",
@@ -270,6 +284,8 @@ def application_alarms(
         ),
         AlarmSpec(
             key="app-error-count-high",
+            severity="Medium",
+            runbook="High Error Rate",
             description=f"{thresholds.error_count:g} or more ERROR lines in the application log in 5 minutes "
             f"(metric {error_namespace}/ErrorCount; runbook 'High Error Rate').",
             metric=Metric(error_namespace, "ErrorCount", "Sum"),
@@ -283,6 +299,8 @@ def application_alarms(
         ),
         AlarmSpec(
             key="backup-jobs-failed",
+            severity="High",
+            runbook="DynamoDB Backups",
             description="An AWS Backup job for the stack's vault failed in the last hour (runbook: daily "
             "on-demand backups at 2 AM UTC).",
             # Metrics Insights over every dimension set AWS Backup publishes for the vault.
@@ -307,6 +325,8 @@ def application_alarms(
             specs.append(
                 AlarmSpec(
                     key=f"dynamodb-{slug}-{key}-throttles",
+                    severity="Medium",
+                    runbook="DynamoDB Throttling",
                     description=f"{metric_name} on table {base} (runbook: alert on any DynamoDB throttling).",
                     metric=Metric("AWS/DynamoDB", metric_name, "Sum", dims),
                     comparison="GreaterThanThreshold",
@@ -321,6 +341,8 @@ def application_alarms(
         specs.append(
             AlarmSpec(
                 key=f"dynamodb-{slug}-throttled-requests",
+                severity="Medium",
+                runbook="DynamoDB Throttling",
                 description=f"ThrottledRequests on table {base}, summed over every operation "
                 "(runbook: alert on any DynamoDB throttling).",
                 # ThrottledRequests is published per TableName *and* Operation: one query sums them all.
@@ -343,6 +365,8 @@ def application_alarms(
         specs.append(
             AlarmSpec(
                 key="waf-blocked-requests-spike",
+                severity="High",
+                runbook="Security Incident Response",
                 description=f"AWS WAF blocked {thresholds.waf_blocked_requests:g}+ requests in 5 minutes, in 2 of "
                 "3 periods: an attack or flood, or a rule blocking real clients. Check the WAF log group and the "
                 "'WAF' widget of the application dashboard (runbook: Security Incident Response).",

@@ -1,7 +1,8 @@
 """Cost controls (runbook "Cost Monitoring").
 
 A monthly COST budget filtered to this environment's cost-allocation tag, with notifications at
-80 % and 100 % of actual and 100 % of forecasted spend to the ops email and the alarm topic; and
+80 % and 100 % of actual and 100 % of forecasted spend to the ops email (never a topic: a budget
+notice is not an incident, docs/alerts.md); and
 the Environment, Service and Team cost allocation tags activated so the filter sees the spend.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pulumi
 import pulumi_aws as aws
 
 from components.base import Component
@@ -41,7 +41,6 @@ def create_budget(
     limit_usd: float,
     environment: str,
     email: str,
-    topic_arn: pulumi.Input[str],
 ) -> aws.budgets.Budget:
     if limit_usd <= 0:
         raise ValueError(f"monthlyBudgetUsd={limit_usd!r} must be greater than 0")
@@ -61,7 +60,6 @@ def create_budget(
                 "threshold": n.percent,
                 "threshold_type": "PERCENTAGE",
                 "subscriber_email_addresses": [email],
-                "subscriber_sns_topic_arns": [topic_arn],
             }
             for n in NOTIFICATIONS
         ],

@@ -52,7 +52,9 @@ class Observability(Component):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("budgetbuddy:observability:Observability", name, ctx, opts)
-        topic = inputs.topic_arn
+        routes = inputs.routes
+        # Events are findings and failures someone must look at today, not pages (docs/alerts.md).
+        topic = routes.alert
 
         # Application ErrorCount from ERROR lines (runbook "High Error Rate" queries exactly this).
         self.error_filter = aws.cloudwatch.LogMetricFilter(
@@ -79,11 +81,11 @@ class Observability(Component):
             region=ctx.region,
         )
         specs.append(trail_delivery_alarm(inputs.trail_log_group_name))
-        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {s.key: create_alarm(self, s, topic) for s in specs}
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {s.key: create_alarm(self, s, routes) for s in specs}
 
         # CIS AWS Foundations monitoring on the CloudTrail log group.
         self.cis_filters, cis_alarms = create_cis_monitoring(
-            self, inputs.trail_log_group_name, topic, self.naming.cis_namespace
+            self, inputs.trail_log_group_name, routes, self.naming.cis_namespace
         )
         self.alarms.update(cis_alarms)
 
@@ -154,7 +156,6 @@ class Observability(Component):
             limit_usd=settings.monthly_budget_usd,
             environment=self.naming.environment,
             email=settings.alert_email,
-            topic_arn=topic,
         )
         self.cost_allocation_tags = (
             activate_cost_allocation_tags(self) if settings.activate_cost_allocation_tags else {}

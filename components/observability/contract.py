@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.alarms import AlertRoutes
 from components.outputs import stack_output
 
 
@@ -23,16 +24,24 @@ class AlertingInputs:
 
 @dataclass(frozen=True)
 class AlertingOutputs:
-    """The alarm topic every alarm, budget, event rule and pipeline notification publishes to."""
+    """One topic per route (docs/alerts.md): ``alarm_topic_arn`` pages (Critical), ``alert_topic_arn``
+    mails ops (High, Medium, pipeline failures, approvals), ``notice_topic_arn`` mails what needs no
+    action soon (Low, successful deployments)."""
 
     alarm_topic_arn: pulumi.Output[str] = field(metadata=stack_output("alarmTopicArn"))
+    alert_topic_arn: pulumi.Output[str] = field(metadata=stack_output("alertTopicArn", since="1.1.0"))
+    notice_topic_arn: pulumi.Output[str] = field(metadata=stack_output("noticeTopicArn", since="1.1.0"))
+
+    @property
+    def routes(self) -> AlertRoutes:
+        return AlertRoutes(page=self.alarm_topic_arn, alert=self.alert_topic_arn, notice=self.notice_topic_arn)
 
 
 @dataclass(frozen=True)
 class ObservabilityInputs:
     """Upstream outputs (names and ARNs) this component watches."""
 
-    topic_arn: pulumi.Input[str]
+    routes: AlertRoutes
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
     alb_arn_suffix: pulumi.Input[str]

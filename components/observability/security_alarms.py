@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import AlertRoutes, Severity
 from components.base import Component
 from components.observability.alarms import AlarmSpec, Metric, create_alarm
 
@@ -24,6 +25,9 @@ class CisCheck:
     metric: str  # metric name in the CIS namespace
     description: str
     pattern: str  # CloudWatch Logs filter pattern on CloudTrail JSON events
+    # Runbook "Severity Levels": Critical only where the event itself is the incident (root use,
+    # disabling the keys that guard the data); change events happen on every deployment and are Medium.
+    severity: Severity = "Medium"
 
 
 def _any_event(*names: str) -> str:
@@ -46,6 +50,7 @@ CIS_CHECKS: tuple[CisCheck, ...] = (
         "Management console sign-in without MFA",
         '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && '
         '($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+        severity="High",
     ),
     CisCheck(
         "root-account-usage",
@@ -53,6 +58,7 @@ CIS_CHECKS: tuple[CisCheck, ...] = (
         "RootAccountUsage",
         "Use of the root account",
         '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+        severity="Critical",
     ),
     CisCheck(
         "iam-policy-changes",
@@ -86,6 +92,7 @@ CIS_CHECKS: tuple[CisCheck, ...] = (
         "CloudTrailConfigChanges",
         "CloudTrail configuration changes",
         "{ " + _any_event("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging") + " }",
+        severity="High",
     ),
     CisCheck(
         "console-auth-failures",
@@ -101,6 +108,7 @@ CIS_CHECKS: tuple[CisCheck, ...] = (
         "Disabling or scheduled deletion of customer-managed KMS keys",
         "{ ($.eventSource = kms.amazonaws.com) && "
         "(($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
+        severity="Critical",
     ),
     CisCheck(
         "s3-bucket-policy-changes",
@@ -224,7 +232,7 @@ CIS_CHECKS: tuple[CisCheck, ...] = (
 def create_cis_monitoring(
     owner: Component,
     trail_log_group_name: pulumi.Input[str],
-    topic_arn: pulumi.Input[str],
+    routes: AlertRoutes,
     namespace: str,
 ) -> tuple[dict[str, aws.cloudwatch.LogMetricFilter], dict[str, aws.cloudwatch.MetricAlarm]]:
     filters: dict[str, aws.cloudwatch.LogMetricFilter] = {}
@@ -239,6 +247,8 @@ def create_cis_monitoring(
         )
         spec = AlarmSpec(
             key=f"cis-{check.key}",
+            severity=check.severity,
+            runbook="Security Incident Response",
             description=f"{check.description} ({check.control}); investigate in the CloudTrail log group "
             "(runbook: Security Incident Response).",
             metric=Metric(namespace, check.metric, "Sum"),
@@ -250,7 +260,7 @@ def create_cis_monitoring(
             # The filter publishes only on matching events: a gap is no such event.
             treat_missing_data="notBreaching",
         )
-        alarms[spec.key] = create_alarm(owner, spec, topic_arn)
+        alarms[spec.key] = create_alarm(owner, spec, routes)
     return filters, alarms
 
 
@@ -263,6 +273,9 @@ def trail_delivery_alarm(trail_log_group_name: pulumi.Input[str]) -> AlarmSpec:
     the CIS alarms above are blind (PCI-DSS 10.7.2: failures of audit logging are detected)."""
     return AlarmSpec(
         key=TRAIL_DELIVERY_KEY,
+        # The CIS alarms are blind, nothing is down yet: High, not a page.
+        severity="High",
+        runbook="Security Monitoring",
         description="No CloudTrail events delivered to the trail log group for 1 hour: the CIS monitoring "
         "alarms are blind. Check the trail's CloudWatch Logs role and delivery status (aws cloudtrail "
         "get-trail-status).",

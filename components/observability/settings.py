@@ -17,14 +17,14 @@ class AlertingSettings(Settings):
     alert_email: str = Field(
         default="ops@budgetbuddy.com",
         alias="alertEmail",
-        description="Email subscribed to the alarm topic and budget alerts",
+        description="Email subscribed to every alert route (alarms, alerts, notices topics) and to the budget notices",
         json_schema_extra=runbook("Alert Channels: Email ops@budgetbuddy.com"),
     )
     pagerduty_endpoint: str | None = Field(
         default=None,
         alias="pagerDutyEndpoint",
         examples=["https://events.pagerduty.com/integration/offline-stand-in/enqueue"],
-        description="PagerDuty HTTPS integration URL (secret, optional)",
+        description="PagerDuty HTTPS integration URL (secret, optional): subscribed to the paging topic (Critical alarms) only",
         json_schema_extra=runbook("Alert Channels: PagerDuty (optional)"),
     )
 

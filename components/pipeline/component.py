@@ -21,7 +21,7 @@ class Pipeline(Component):
 
     Attributes: ``pipeline``, ``build_project``, ``connection`` (None when an existing connection
     ARN is configured), ``artifact_bucket`` (SecureBucket), ``log_group``, ``pipeline_role``,
-    ``build_role``, ``notification_rule``.
+    ``build_role``, ``notification_rules`` (route -> rule).
     """
 
     def __init__(
@@ -127,7 +127,9 @@ class Pipeline(Component):
         )
 
         # --- pipeline role -----------------------------------------------------------------
-        approval_topic = inputs.alarm_topic_arn if settings.require_manual_approval else None
+        approval_topic = (
+            inputs.alert_routes.route(notifications.APPROVAL_ROUTE) if settings.require_manual_approval else None
+        )
         self.pipeline_role = aws.iam.Role(
             self.child_name("role"),
             description=f"CodePipeline role of the {naming.prefix} pipeline: build and deploy one service",
@@ -194,11 +196,11 @@ class Pipeline(Component):
             opts=self.opts(depends_on=[pipeline_policy]),
         )
 
-        self.notification_rule = notifications.notification_rule(
-            self.child_name("events"),
-            naming.resource("pipeline-events"),
+        self.notification_rules = notifications.notification_rules(
+            self.child_name("notify"),
+            naming.prefix,
             self.pipeline.arn,
-            inputs.alarm_topic_arn,
+            inputs.alert_routes,
             self.tags,
             self.opts(delete_before_replace=True),
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.alarms import AlertRoutes
 from components.outputs import stack_output
 
 
@@ -21,11 +22,11 @@ class PipelineInputs:
     repository_*: the ECR repository images are pushed to. cluster_* / service_*: the ECS
     service the deploy action updates (an ECS service's id is its ARN). task_role_arn /
     execution_role_arn: the only roles the deploy action may pass (to ecs-tasks). task_cpu_architecture: the
-    task definition's runtime_platform.cpu_architecture ("ARM64"). alarm_topic_arn: failures,
-    successes and approvals. storage_key_arn: CMK of the artifact bucket, the build artifacts and
+    task definition's runtime_platform.cpu_architecture ("ARM64"). alert_routes: the topics
+    failures, successes and approval requests go to (components/pipeline/notifications.py). storage_key_arn: CMK of the artifact bucket, the build artifacts and
     ECR. logs_key_arn: CMK of the build log group. log_bucket_name: the S3 access-log bucket.
-    alarm_topic_key_arn: the CMK the alarm topic is encrypted with, if any: the pipeline role
-        publishes approval requests to the topic and then needs that key.
+    alarm_topic_key_arn: the CMK the alert topics are encrypted with, if any: the pipeline role
+        publishes approval requests to the approval topic and then needs that key.
     """
 
     repository_url: pulumi.Input[str]
@@ -38,7 +39,7 @@ class PipelineInputs:
     task_role_arn: pulumi.Input[str]
     execution_role_arn: pulumi.Input[str]
     task_cpu_architecture: pulumi.Input[str | None]
-    alarm_topic_arn: pulumi.Input[str]
+    alert_routes: AlertRoutes
     storage_key_arn: pulumi.Input[str]
     logs_key_arn: pulumi.Input[str]
     log_bucket_name: pulumi.Input[str]

@@ -34,7 +34,7 @@ from . import exemptions as ex
 from .errors import PackConfigError
 
 NAME_RE = re.compile(r"^aws-[a-z0-9]+-[a-z0-9]+-(enable|configure|disallow|require)-[a-z0-9]+(-[a-z0-9]+)*$")
-CONTROL_RE = re.compile(r"^(pci-dss-4\.0|soc2|hipaa|fsbp|cis-aws-3\.0|cost):\S+$")
+CONTROL_RE = re.compile(r"^(pci-dss-4\.0|soc2|hipaa|fsbp|cis-aws-3\.0|cost|runbook):\S+$")
 UNKNOWN_MARKER = "[unknown-input]"
 # The first deployment of a stack: nothing exists yet, so its previews see every container
 # definition and policy document as unknown, and strict mode would block that deployment for

@@ -121,6 +121,15 @@ def to_markdown(c: Comparison) -> str:
             )
             lines.append(f"| {mark} | `{v['rule']}` | {level} | {where} | {_cell(v.get('remediation') or '')} |")
         lines.append("")
+    # Exempted rules are shown as EXEMPT with their justification and expiry, never counted as passing.
+    exempt = c.head_policy.get("exemptions") or []
+    if exempt:
+        lines += ["| | Rule | Resource | Until | Justification |", "|---|---|---|---|---|"]
+        for e in exempt:
+            status = "**EXPIRED**" if e.get("expired") else "EXEMPT"
+            lines.append(f"| {status} | `{e['rule']}` | `{e['resource_name']}` | {e.get('expires') or 'no expiry'} | "
+                         f"{_cell(e.get('justification') or '')} |")  # fmt: skip
+        lines.append("")
     if c.cleared_violations:
         cleared = ", ".join(f"`{v['rule']}` on {_cell(_where(v))}" for v in c.cleared_violations)
         lines += [f"Cleared since base: {cleared}.", ""]

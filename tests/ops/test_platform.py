@@ -58,8 +58,19 @@ def test_unknown_stack_is_bad_input() -> None:
         platform.load("prod")
 
 
-def test_capacity_limits_fall_back_to_the_config_schema_and_say_so() -> None:
+def test_capacity_limits_are_the_runbooks_from_the_policy_config() -> None:
     limits = platform.capacity_limits("production")
+    assert (limits.min_low, limits.min_high, limits.max_low, limits.max_high) == (2, 20, 2, 20)
+    assert "maxCapacity 20, minCapacity 2" in limits.source
+
+
+def test_capacity_limits_fall_back_to_the_config_schema_and_say_so(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    path = root / "policies/config/production.json"
+    doc = json.loads(path.read_text())
+    del doc["aws-appautoscaling-target-configure-capacity"]
+    path.write_text(json.dumps(doc))
+    limits = platform.capacity_limits("production", root)
     assert (limits.min_low, limits.min_high, limits.max_low, limits.max_high) == (1, 1000, 1, 1000)
     assert "sets no capacity limit" in limits.source
 
@@ -68,7 +79,7 @@ def test_capacity_limits_from_a_policy_that_sets_them(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     path = root / "policies/config/production.json"
     doc = json.loads(path.read_text())
-    doc["some-capacity-policy"] = {"minCapacity": 2, "maxCapacity": 40}
+    doc["aws-appautoscaling-target-configure-capacity"] = {"minCapacity": 2, "maxCapacity": 40}
     path.write_text(json.dumps(doc))
     limits = platform.capacity_limits("production", root)
     assert (limits.min_low, limits.max_high) == (2, 40)

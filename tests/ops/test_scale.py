@@ -20,19 +20,21 @@ def _bounds() -> tuple[int, int]:
 
 
 def test_sets_the_bounds_and_prints_the_config_that_keeps_them(platform_aws: dict[str, Any], capsys: Any) -> None:
-    code, out, _ = run(capsys, "scale", "production", "--min", "4", "--max", "30", "--yes")
-    assert code == 0 and _bounds() == (4, 30)
+    # The runbook's own incident command: --min-capacity 4 --max-capacity 20.
+    code, out, _ = run(capsys, "scale", "production", "--min", "4", "--max", "20", "--yes")
+    assert code == 0 and _bounds() == (4, 20)
     assert f"{RESOURCE}: min 2, max 20 now" in out
     assert "The next `pulumi up` of production sets min 2, max 20 again" in out
     assert "pulumi config set --stack production minCapacity 4" in out
-    assert "pulumi config set --stack production maxCapacity 30" in out
+    assert "pulumi config set --stack production maxCapacity 20" in out
 
 
 @pytest.mark.parametrize(
     ("low", "high", "message"),
     [
-        ("0", "20", "--min 0: allowed 1-1000"),
-        ("2", "1001", "--max 1001: allowed 1-1000"),
+        # The runbook's range (policies/config/production.json, aws-appautoscaling-target-configure-capacity).
+        ("1", "20", "--min 1: allowed 2-20"),
+        ("2", "30", "--max 30: allowed 2-20"),
         ("8", "4", "--min 8 must not exceed --max 4"),
     ],
 )
@@ -41,7 +43,7 @@ def test_values_outside_the_limits_are_refused_before_any_call(
 ) -> None:
     code, _, err = run(capsys, "scale", "production", "--min", low, "--max", high, "--yes")
     assert code == 2 and message in err
-    assert "policies/config/production.json sets no capacity limit" in err
+    assert "policies/config/production.json (maxCapacity 20, minCapacity 2)" in err
     assert _bounds() == (2, 20)
 
 

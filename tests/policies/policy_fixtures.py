@@ -157,6 +157,8 @@ def container(**overrides: Any) -> dict[str, Any]:
         "secrets": [{"name": "API_TOKEN", "valueFrom": _arn("secretsmanager", "secret:api")}],
         "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/aws/ecs/budgetbuddy-cluster"}},
         "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
+        "healthCheck": {"command": ["CMD-SHELL", "curl -fsS http://localhost:8080/actuator/health || exit 1"],
+                        "interval": 30, "timeout": 5, "retries": 3},
     }  # fmt: skip
     c.update(overrides)
     return c
@@ -218,6 +220,23 @@ CIS_PATTERNS = {
 }
 
 
+def prefix(stack: str) -> str:
+    return "budgetbuddy" if stack == "production" else f"budgetbuddy-{stack}"
+
+
+def alarm(s: Stack, key: str, severity: str, topic: dict[str, Any], missing: str, **inputs: Any) -> dict[str, Any]:
+    """An alarm as components/alarms.py builds it: named, Severity-tagged, routed, missing data decided."""
+    return s.add(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        f"{key}-alarm",
+        {"name": f"{prefix(s.name)}-{key}", "actionsEnabled": True, "treatMissingData": missing,
+         "alarmDescription": f"[{severity}] {key}. Runbook: Key Metrics.",
+         "alarmActions": [_arn("sns", topic["inputs"]["name"])], "okActions": [_arn("sns", topic["inputs"]["name"])],
+         "tags": {**s.tags(), "Severity": severity}, **inputs},
+        refs={"alarmActions": [topic], "okActions": [topic]},
+    )  # fmt: skip
+
+
 def _cis_monitoring(s: Stack, trail_group: dict[str, Any], topic: dict[str, Any]) -> None:
     """A metric filter per CIS event class on the trail's log group, each with an alarm to the topic."""
     for metric, pattern in CIS_PATTERNS.items():
@@ -228,14 +247,20 @@ def _cis_monitoring(s: Stack, trail_group: dict[str, Any], topic: dict[str, Any]
              "metricTransformation": {"name": metric, "namespace": "CISBenchmark", "value": "1"}},
             refs={"logGroupName": [trail_group]},
         )  # fmt: skip
-        s.add(
-            "aws:cloudwatch/metricAlarm:MetricAlarm",
-            f"cis-{metric}-alarm",
-            {"metricName": metric, "namespace": "CISBenchmark", "statistic": "Sum", "period": 300,
-             "comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1, "evaluationPeriods": 1,
-             "alarmActions": [_arn("sns", "budgetbuddy-alarms")], "tags": s.tags()},
-            refs={"alarmActions": [topic]},
-        )  # fmt: skip
+        alarm(
+            s,
+            f"cis-{metric}",
+            "Medium",
+            topic,
+            "notBreaching",
+            metricName=metric,
+            namespace="CISBenchmark",
+            statistic="Sum",
+            period=300,
+            comparisonOperator="GreaterThanOrEqualToThreshold",
+            threshold=1,
+            evaluationPeriods=1,
+        )
 
 
 def _log_archive(s: Stack, key_arn: str, bucket: dict[str, Any]) -> None:
@@ -424,8 +449,38 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
         {"name": "budgetbuddy-backend", "desiredCount": 2, "capacityProviderStrategies": strategies,
          "networkConfiguration": {"assignPublicIp": False, "subnets": ["subnet-p1"], "securityGroups": ["sg-task"]},
          "deploymentController": {"type": "ECS"}, "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+         "loadBalancers": [{"targetGroupArn": "arn:tg", "containerName": "backend", "containerPort": 8080}],
+         "deploymentConfiguration": {"strategy": "BLUE_GREEN" if prod else "CANARY", "bakeTimeInMinutes": "5"},
+         "alarms": {"enable": True, "rollback": True, "alarmNames": [f"{prefix(stack)}-alb-5xx-error-rate"]},
          "platformVersion": "LATEST", "tags": t},
     )  # fmt: skip
+    s.add(
+        "aws:lb/targetGroup:TargetGroup",
+        "blue",
+        {"port": 8080, "protocol": "HTTP", "targetType": "ip", "vpcId": "vpc-0abc",
+         "healthCheck": {"enabled": True, "path": "/actuator/health", "interval": 30, "timeout": 5}, "tags": t},
+    )  # fmt: skip
+    scaling = s.add(
+        "aws:appautoscaling/target:Target",
+        "scaling-target",
+        {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount",
+         "resourceId": "service/budgetbuddy-cluster/budgetbuddy-backend", "minCapacity": 2,
+         "maxCapacity": 20 if prod else 5, "tags": t},
+    )  # fmt: skip
+    for metric, measure in (
+        ("ECSServiceAverageCPUUtilization", "cpu"),
+        ("ECSServiceAverageMemoryUtilization", "memory"),
+    ):
+        s.add(
+            "aws:appautoscaling/policy:Policy",
+            f"scale-{measure}",
+            {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount",
+             "resourceId": "service/budgetbuddy-cluster/budgetbuddy-backend", "policyType": "TargetTrackingScaling",
+             "targetTrackingScalingPolicyConfiguration": {
+                 "targetValue": 70, "scaleOutCooldown": 60, "scaleInCooldown": 300,
+                 "predefinedMetricSpecification": {"predefinedMetricType": metric}}},
+            refs={"resourceId": [scaling]},
+        )  # fmt: skip
     s.add(
         "aws:ecr/repository:Repository",
         "repo",
@@ -490,21 +545,40 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
     topic = s.add(
         "aws:sns/topic:Topic",
         "alarms",
-        {"name": "budgetbuddy-alarms", "kmsMasterKeyId": key_arn, "tags": t},
+        {"name": f"{prefix(stack)}-alarms", "kmsMasterKeyId": key_arn, "tags": t},
     )
     s.add("aws:sns/topicPolicy:TopicPolicy", "alarms-policy",
-          {"arn": _arn("sns", "budgetbuddy-alarms"), "policy": json.dumps(topic_policy())}, refs={"arn": [topic]})  # fmt: skip
-    _cis_monitoring(s, trail_group, topic)
+          {"arn": _arn("sns", f"{prefix(stack)}-alarms"), "policy": json.dumps(topic_policy())}, refs={"arn": [topic]})  # fmt: skip
+    alerts = s.add(
+        "aws:sns/topic:Topic",
+        "alerts",
+        {"name": f"{prefix(stack)}-alerts", "kmsMasterKeyId": key_arn, "tags": t},
+    )
+    s.add("aws:sns/topicPolicy:TopicPolicy", "alerts-policy",
+          {"arn": _arn("sns", f"{prefix(stack)}-alerts"), "policy": json.dumps(topic_policy())}, refs={"arn": [alerts]})  # fmt: skip
+    _cis_monitoring(s, trail_group, alerts)
     _log_archive(s, key_arn, artifacts)
     _waf(s, alb, key_arn)
-    s.add(
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        "cpu-high",
-        {"comparisonOperator": "GreaterThanThreshold", "threshold": 80, "evaluationPeriods": 3,
-         "alarmActions": [_arn("sns", "budgetbuddy-alarms")], "okActions": [_arn("sns", "budgetbuddy-alarms")],
-         "tags": t},
-        refs={"alarmActions": [topic]},
-    )  # fmt: skip
+    alarm(
+        s,
+        "ecs-cpu-high",
+        "Medium",
+        alerts,
+        "missing",
+        comparisonOperator="GreaterThanThreshold",
+        threshold=80,
+        evaluationPeriods=3,
+    )
+    alarm(
+        s,
+        "alb-elb-5xx",
+        "Critical",
+        topic,
+        "notBreaching",
+        comparisonOperator="GreaterThanOrEqualToThreshold",
+        threshold=10,
+        evaluationPeriods=5,
+    )
     task_doc = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
          "Resource": [_arn("dynamodb", "table/BudgetBuddy-Users")]},

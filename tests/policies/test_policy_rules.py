@@ -11,6 +11,7 @@ import pytest
 from budgetbuddy_policies import REGISTRY
 from policy_fixtures import BOTH, baseline, container, drop, edited, set_
 from test_policy_rules_coverage import CASES as COVERAGE_CASES
+from test_policy_rules_runbook import CASES as RUNBOOK_CASES
 from test_policy_rules_waf import CASES as WAF_CASES
 
 from preview.policy.engine import evaluate
@@ -170,8 +171,8 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-cloudwatch-loggroup-disallow-excess-retention", "over-cap", set_("app-logs", retentionInDays=731), BOTH),
     ("aws-cloudwatch-loggroup-disallow-excess-retention", "staging-cap", set_("app-logs", retentionInDays=180), ("staging",)),
     ("aws-cloudwatch-loggroup-require-kms", "no-key", set_("app-logs", kmsKeyId=None), BOTH),
-    ("aws-cloudwatch-metricalarm-require-actions", "no-actions", set_("cpu-high", alarmActions=[]), BOTH),
-    ("aws-cloudwatch-metricalarm-require-actions", "disabled", set_("cpu-high", actionsEnabled=False), BOTH),
+    ("aws-cloudwatch-metricalarm-require-actions", "no-actions", set_("ecs-cpu-high-alarm", alarmActions=[]), BOTH),
+    ("aws-cloudwatch-metricalarm-require-actions", "disabled", set_("ecs-cpu-high-alarm", actionsEnabled=False), BOTH),
     ("aws-ec2-vpc-require-flow-logs", "missing", drop("flow-log"), BOTH),
     ("aws-ec2-flowlog-configure-all-traffic", "reject-only", set_("flow-log", trafficType="REJECT"), BOTH),
     ("aws-ec2-defaultsecuritygroup-disallow-rules", "ingress", set_("default-sg", ingress=[{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True}]), BOTH),
@@ -235,7 +236,7 @@ def test_baseline_passes_every_rule(stack: str, base: Resources) -> None:
 
 
 def test_every_rule_has_breaking_cases() -> None:
-    covered = {rule for rule, _, _, stacks in [*CASES, *WAF_CASES, *COVERAGE_CASES] if stacks}
+    covered = {rule for rule, _, _, stacks in [*CASES, *WAF_CASES, *COVERAGE_CASES, *RUNBOOK_CASES] if stacks}
     assert set(REGISTRY.names()) - ELSEWHERE - covered == set()
 
 

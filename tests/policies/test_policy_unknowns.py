@@ -72,7 +72,7 @@ def test_unknown_input_is_a_mandatory_report(name: str, inputs: dict, rule: str)
             {"serverSideEncryption": {"enabled": True, "kmsKeyArn": UNKNOWN}},
         ),
         ("trail", {"kmsKeyId": UNKNOWN, "cloudWatchLogsGroupArn": UNKNOWN}),
-        ("cpu-high", {"alarmActions": [UNKNOWN]}),
+        ("ecs-cpu-high-alarm", {"alarmActions": [UNKNOWN]}),
         ("vault", {"kmsKeyArn": UNKNOWN}),
         ("alarms", {"kmsMasterKeyId": UNKNOWN}),
         (

@@ -47,3 +47,58 @@ def test_an_unprotected_public_alb_fails_pci_642_and_elb16() -> None:
     assert pci["6.4.2"].status == "fail" and fsbp["ELB.16"].status == "fail"
     assert fsbp["WAF.10"].status == "pass"  # the web ACL itself is fine; only its association is missing
     assert "aws-elb-loadbalancer-require-waf" in {r.rule for r in pci["6.4.2"].rules}
+
+
+def _privileged_build(expires: str) -> object:
+    import datetime as dt
+
+    import budgetbuddy_policies as bp
+    from budgetbuddy_policies import parse_exemptions
+
+    resources = edited(baseline("production"), "build", environment={"type": "ARM_CONTAINER", "privilegedMode": True})
+    why = "Docker-in-Docker image builds need privileged mode; no daemonless builder yet."
+    ex = parse_exemptions(
+        [{"rule": "aws-codebuild-project-disallow-privileged-mode", "resource": "build", "justification": why,
+          "expires": expires}],
+        known_rules=bp.REGISTRY.names(),
+    )  # fmt: skip
+    return evaluate(resources, stack="production", exemptions=ex, today=dt.date(2030, 6, 1))
+
+
+def test_a_control_evidenced_only_by_an_exempted_rule_is_exempt_never_pass() -> None:
+    report = _privileged_build("2030-12-31")
+    sections = {s.key: s for s in cr.build(report)}
+    fsbp = {c.control: c for c in sections["fsbp"].controls}
+    assert fsbp["CodeBuild.5"].status == "exempt"
+    (rule,) = fsbp["CodeBuild.5"].rules
+    assert rule.status == "exempt" and "until 2030-12-31" in rule.exemption and "Docker-in-Docker" in rule.exemption
+    # PCI 2.2.6 has passing rules beside the exempted one: it passes, the exempted rule still shows EXEMPT.
+    pci = {c.control: c for c in sections["pci-dss-4.0"].controls}
+    assert pci["2.2.6"].status == "pass"
+    assert {r.rule: r.status for r in pci["2.2.6"].rules}["aws-codebuild-project-disallow-privileged-mode"] == "exempt"
+    n = len(fsbp)
+    assert sections["fsbp"].totals == f"{n - 1} pass, 1 exempt, 0 fail"
+    md = cr.to_markdown(report)
+    assert (
+        "| CodeBuild.5 | **EXEMPT** | `aws-codebuild-project-disallow-privileged-mode` EXEMPT (build until 2030-12-31: "
+        in md
+    )
+    assert f"### AWS Foundational Security Best Practices: {n - 1} pass, 1 exempt, 0 fail ({n} controls)" in md
+    assert "controls pass" not in md
+    buf = io.StringIO()
+    cr.render(report, Console(file=buf, width=200))
+    assert "EXEMPT" in buf.getvalue() and f"{n - 1} pass, 1 exempt, 0 fail" in buf.getvalue()
+
+
+def test_an_expired_exemption_fails_its_control() -> None:
+    fsbp = {c.control: c for c in {s.key: s for s in cr.build(_privileged_build("2030-05-31"))}["fsbp"].controls}
+    assert fsbp["CodeBuild.5"].status == "fail"
+
+
+def test_the_runbook_framework_lists_the_runbook_rules() -> None:
+    sections = {s.key: s for s in cr.build(evaluate(baseline("production"), stack="production"))}
+    runbook = {c.control: {r.rule for r in c.rules} for c in sections["runbook"].controls}
+    assert "aws-ecs-service-configure-deployment-strategy" in runbook["rolling-updates"]
+    assert "aws-appautoscaling-target-configure-capacity" in runbook["auto-scaling-configuration"]
+    assert "aws-dynamodb-table-enable-pitr" in runbook["dynamodb-backups"]
+    assert cr.totals(evaluate(baseline("production"), stack="production")).endswith(" exempt, 0 fail")

@@ -250,3 +250,13 @@ def test_the_comparison_never_overwrites_one_of_its_inputs(tmp_path: Path):
     code, _, err = run_cli("--compare", "none", str(head), "--json", str(head))
     assert code == 2 and "is an input of --compare" in err and "Traceback" not in err
     assert head.read_bytes() == before
+
+
+def test_the_pull_request_report_shows_exempted_rules_as_exempt_with_expiry_and_justification():
+    doc = dump_of("staging")
+    md = compare_views.to_markdown(compare.compare(doc, doc))
+    row = next(line for line in md.splitlines() if "`aws-codebuild-project-disallow-privileged-mode`" in line)
+    assert row.startswith(
+        "| EXEMPT | `aws-codebuild-project-disallow-privileged-mode` | `pipeline-build` | 2027-05-31 |"
+    )
+    assert "privileged mode" in row

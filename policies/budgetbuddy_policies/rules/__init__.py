@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401  (imported for their registrations)
     acm,
+    alerting,
     backup,
     budgets,
     cloudtrail,
@@ -17,6 +18,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     governance,
     iam,
     kms,
+    runbook,
     s3,
     sns,
     tagging,

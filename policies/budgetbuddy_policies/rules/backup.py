@@ -17,7 +17,7 @@ from ..registry import REGISTRY
     description="Every backup rule must keep recovery points at least the configured number of days.",
     severity=Severity.HIGH,
     remediation="Set each rule's lifecycle.deleteAfter to at least minRetentionDays (runbook: 35).",
-    controls=("pci-dss-4.0:12.10.1", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)"),
+    controls=("runbook:dynamodb-backups", "pci-dss-4.0:12.10.1", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)"),
     config={"minRetentionDays": {"type": "integer", "minimum": 1, "default": 35}},
 )
 def retention(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:

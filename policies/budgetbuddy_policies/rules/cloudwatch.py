@@ -139,6 +139,7 @@ def log_kms(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[st
     severity=Severity.MEDIUM,
     remediation="Set alarmActions (and okActions) to the alarm topic ARN and leave actionsEnabled true.",
     controls=(
+        "runbook:alert-channels",
         "fsbp:CloudWatch.15",
         "fsbp:CloudWatch.17",
         "pci-dss-4.0:10.7.2",

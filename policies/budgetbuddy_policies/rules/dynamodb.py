@@ -22,7 +22,7 @@ SELECTION = "aws:backup/selection:Selection"
     description="Tables use on-demand capacity (runbook: DynamoDB on-demand, no throttling at peaks).",
     severity=Severity.MEDIUM,
     remediation="Set billingMode: PAY_PER_REQUEST and drop readCapacity/writeCapacity.",
-    controls=("fsbp:DynamoDB.1", "soc2:A1.1", "cost:dynamodb-on-demand"),
+    controls=("runbook:infrastructure-components", "fsbp:DynamoDB.1", "soc2:A1.1", "cost:dynamodb-on-demand"),
 )
 def on_demand(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     mode = dig(args.props, "billingMode")
@@ -37,6 +37,7 @@ def on_demand(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[
     severity=Severity.HIGH,
     remediation="Set pointInTimeRecovery {enabled: true, recoveryPeriodInDays: 35}.",
     controls=(
+        "runbook:dynamodb-backups",
         "fsbp:DynamoDB.2",
         "pci-dss-4.0:12.10.1",
         "soc2:A1.2",
@@ -98,6 +99,7 @@ def cmk(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     severity=Severity.HIGH,
     remediation="Add the table's ARN to the resources of an aws.backup.Selection on the daily plan.",
     controls=(
+        "runbook:dynamodb-backups",
         "fsbp:DynamoDB.4",
         "pci-dss-4.0:12.10.1",
         "soc2:A1.2",

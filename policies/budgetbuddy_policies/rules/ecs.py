@@ -161,7 +161,7 @@ def container_insights(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> 
     severity=Severity.LOW,
     remediation="Set runtimePlatform {cpuArchitecture: ARM64, operatingSystemFamily: LINUX} and build the "
     "image for linux/arm64.",
-    controls=("cost:graviton", "soc2:CC9.1"),
+    controls=("runbook:infrastructure-components", "cost:graviton", "soc2:CC9.1"),
 )
 def arm64(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     arch = dig(args.props, "runtimePlatform", "cpuArchitecture")
@@ -254,7 +254,7 @@ FARGATE_LATEST_LINUX = "1.4.0"
     severity=Severity.HIGH,
     remediation="Set deploymentCircuitBreaker {enable: true, rollback: true} (runbook: Rolling Updates, automatic rollback on health check failures). "
     "Services under the CODE_DEPLOY or EXTERNAL controller roll back through that controller instead.",
-    controls=("pci-dss-4.0:6.5.1", "soc2:CC8.1", "soc2:A1.2"),
+    controls=("runbook:rolling-updates", "pci-dss-4.0:6.5.1", "soc2:CC8.1", "soc2:A1.2"),
 )
 def circuit_breaker(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
     # pulumi-aws: deploymentController.type defaults to ECS, the only controller the breaker applies to.

@@ -85,7 +85,7 @@ def _acl_problem(assoc: PolicyResource, acls: list[PolicyResource]) -> str | Non
     severity=Severity.HIGH,
     remediation="Create a wafv2.WebAcl with scope REGIONAL and a wafv2.WebAclAssociation with resourceArn = the "
     "ALB's arn and webAclArn = the ACL's arn. Internal ALBs are exempt.",
-    controls=("fsbp:ELB.16", "pci-dss-4.0:6.4.2", "soc2:CC6.6", "hipaa:164.312(e)(1)"),
+    controls=("runbook:security-monitoring", "fsbp:ELB.16", "pci-dss-4.0:6.4.2", "soc2:CC6.6", "hipaa:164.312(e)(1)"),
 )
 def alb_has_waf(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
     resources = list(args.resources)
