@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 
+from components.alarms import AlertRoutes
 from components.base import StackContext
 from components.compute import ComputeInputs, ComputeService
 from components.config.load import parse_stack_config
@@ -23,6 +24,8 @@ TYPE = "budgetbuddy:index:ComputeService"
 PROJECT, STACK = "team-orders", "staging"
 ACCOUNT = "123456789012"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:budgetbuddy-staging-alarms"
+ALERT_TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:budgetbuddy-staging-alerts"
+NOTICE_TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:budgetbuddy-staging-notices"
 LOGS_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/11111111-1111-1111-1111-111111111111"
 STORAGE_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/22222222-2222-2222-2222-222222222222"
 DATA_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/33333333-3333-3333-3333-333333333333"
@@ -37,6 +40,8 @@ PLATFORM: dict[str, Any] = {
     "storageKeyArn": STORAGE_KEY,
     "logBucketName": "budgetbuddy-staging-logs-123456789012",
     "alarmTopicArn": TOPIC,
+    "alertTopicArn": ALERT_TOPIC,
+    "noticeTopicArn": NOTICE_TOPIC,
     "webAclArn": f"arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/webacl/budgetbuddy-staging/0000",
     "dataKeyArn": DATA_KEY,
     "tableArns": [TABLE],
@@ -98,7 +103,7 @@ def direct(name: str = "orders") -> Recording:
                 log_bucket_name=PLATFORM["logBucketName"],
                 table_arns=PLATFORM["tableArns"],
                 index_arns=PLATFORM["indexArns"],
-                alarm_topic_arn=TOPIC,
+                alert_routes=AlertRoutes(page=TOPIC, alert=ALERT_TOPIC, notice=NOTICE_TOPIC),
             ),
             ctx,
         )

@@ -65,7 +65,7 @@ def test_required_inputs_are_the_models_required_keys_and_the_platforms():
                 if f.alias and f.is_required()}  # fmt: skip
     assert set(RESOURCE["requiredInputs"]) == (required | set(REQUIRED_HERE)) - set(FROM_STACK) | {
         "vpcId", "publicSubnetIds", "privateSubnetIds", "logsKeyArn", "storageKeyArn", "logBucketName",
-        "alarmTopicArn", "webAclArn",
+        "alarmTopicArn", "alertTopicArn", "webAclArn",
     }  # fmt: skip
 
 

@@ -90,7 +90,11 @@ class ComputeServiceArgs(TypedDict):
     logBucketName: pulumi.Input[str]
     """The platform's log bucket (logBucketName): the ALB writes its access logs there (prefix alb)."""
     alarmTopicArn: pulumi.Input[str]
-    """The platform's alarm topic (alarmTopicArn): the deployment alarms notify it on ALARM and OK."""
+    """The platform's paging topic (alarmTopicArn): Critical alarms notify it on ALARM and OK (docs/alerts.md)."""
+    alertTopicArn: pulumi.Input[str]
+    """The platform's alert topic (alertTopicArn): High and Medium alarms, such as the deployment alarms, notify it (docs/alerts.md)."""
+    noticeTopicArn: NotRequired[pulumi.Input[str]]
+    """The platform's notice topic (noticeTopicArn): Low alarms notify it; unset, they go to alertTopicArn."""
     webAclArn: pulumi.Input[str]
     """The platform's WAF web ACL (webAclArn): associated with the service's ALB, as with the backend's."""
     dataKeyArn: NotRequired[pulumi.Input[str]]

@@ -58,7 +58,18 @@ PLATFORM_INPUTS: tuple[PlatformInput, ...] = (
     PlatformInput(
         "alarmTopicArn",
         "pulumi.Input[str]",
-        "The platform's alarm topic (alarmTopicArn): the deployment alarms notify it on ALARM and OK.",
+        "The platform's paging topic (alarmTopicArn): Critical alarms notify it on ALARM and OK (docs/alerts.md).",
+    ),
+    PlatformInput(
+        "alertTopicArn",
+        "pulumi.Input[str]",
+        "The platform's alert topic (alertTopicArn): High and Medium alarms, such as the deployment alarms, notify "
+        "it (docs/alerts.md).",
+    ),
+    PlatformInput(
+        "noticeTopicArn",
+        "NotRequired[pulumi.Input[str]]",
+        "The platform's notice topic (noticeTopicArn): Low alarms notify it; unset, they go to alertTopicArn.",
     ),
     PlatformInput(
         "webAclArn",

@@ -19,6 +19,7 @@ import pulumi
 from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
 from pydantic.fields import FieldInfo
 
+from components.alarms import AlertRoutes
 from components.compute.contract import ComputeInputs
 from components.compute.settings import ComputeSettings
 from components.config.engine import region_of
@@ -204,5 +205,9 @@ def compute_inputs(args: Mapping[str, Any]) -> ComputeInputs:
         log_bucket_name=args["logBucketName"],
         table_arns=tables,
         index_arns=indexes,
-        alarm_topic_arn=args["alarmTopicArn"],
+        alert_routes=AlertRoutes(
+            page=args["alarmTopicArn"],
+            alert=args["alertTopicArn"],
+            notice=args.get("noticeTopicArn") or args["alertTopicArn"],
+        ),
     )
