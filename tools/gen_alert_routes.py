@@ -4,6 +4,9 @@ rule, pipeline notification, approval and budget notice the real program creates
 
 python tools/gen_alert_routes.py          # rewrite docs/alerts.md (runs both stacks offline, a few seconds)
 python tools/gen_alert_routes.py --check  # exit 1 if it is stale (tests compare the same text)
+
+Exit codes: 0 written (or fresh with --check), 1 stale (--check), 2 an unknown option.
+Environment: none read.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from components.alarms import ROUTE_OF, ROUTES, SEVERITIES, SEVERITY_MEANING  # noqa: E402
 from components.observability.alerting import ROUTE_SPECS  # noqa: E402
+from tools.cli_help import handle  # noqa: E402
 
 STACKS = ("production", "staging")
 DOC = ROOT / "docs" / "alerts.md"
@@ -188,6 +192,8 @@ def record(stack: str) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str]) -> int:
+    if (code := handle(__doc__, argv)) is not None:
+        return code
     text = render({s: record(s) for s in STACKS})
     if "--check" in argv:
         if DOC.read_text(encoding="utf-8") != text:

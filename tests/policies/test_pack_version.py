@@ -97,28 +97,32 @@ def test_an_unbumped_rule_change_fails_the_check_and_bump_records_a_major(
     repo_copy: pv.Paths, fingerprint: dict[str, Any]
 ) -> None:
     name = _raise_to_mandatory(repo_copy, fingerprint)
+    now = pv.manifest_version(repo_copy)
+    major = pv.bumped(now, "major")
     tool = [sys.executable, str(ROOT / "tools" / "pack_version.py")]
     check = subprocess.run([*tool, "check", "--root", str(repo_copy.root)], capture_output=True, text=True)
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "need a major bump (to 3.0.0)" in check.stderr
+    assert f"need a major bump (to {major})" in check.stderr
     assert f"major: `{name}`: advisory -> mandatory" in check.stderr
     done = subprocess.run([*tool, "bump", "--root", str(repo_copy.root)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert pv.manifest_version(repo_copy) == pv.pyproject_version(repo_copy) == "3.0.0"
-    assert "## 3.0.0 (major)" in repo_copy.changelog.read_text()
-    assert [e["version"] for e in pv.load_versions(repo_copy)][-2:] == ["2.0.0", "3.0.0"]
+    assert pv.manifest_version(repo_copy) == pv.pyproject_version(repo_copy) == major
+    assert f"## {major} (major)" in repo_copy.changelog.read_text()
+    assert [e["version"] for e in pv.load_versions(repo_copy)][-2:] == [now, major]
     again = subprocess.run([*tool, "check", "--root", str(repo_copy.root)], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
 
 
 def test_a_bump_of_the_wrong_kind_in_the_history_fails(repo_copy: pv.Paths, fingerprint: dict[str, Any]) -> None:
     entries = pv.load_versions(repo_copy)
+    now = entries[-1]["version"]
+    minor = pv.bumped(now, "minor")
     stricter = copy.deepcopy(fingerprint)
     name = next(n for n, r in stricter["rules"].items() if r["level"] == "advisory")
     stricter["rules"][name]["level"] = "mandatory"
-    repo_copy.versions.write_text(pv.render_versions([*entries, {"version": "2.1.0", **stricter}]))
+    repo_copy.versions.write_text(pv.render_versions([*entries, {"version": minor, **stricter}]))
     found = pv.problems(repo_copy, stricter)
-    assert any("2.0.0 -> 2.1.0 is a minor step; its changes need a major bump" in p for p in found)
+    assert any(f"{now} -> {minor} is a minor step; its changes need a major bump" in p for p in found)
 
 
 def test_a_malformed_versions_file_exits_2(repo_copy: pv.Paths) -> None:
