@@ -4,7 +4,6 @@ cost delta, new and cleared violations; the verdict and exit code follow HEAD.""
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 from pathlib import Path
 from typing import Any
