@@ -32,8 +32,10 @@ KeyPurpose = Literal["logs", "data", "storage", "messaging"]
 PURPOSES: tuple[KeyPurpose, ...] = ("logs", "data", "storage", "messaging")
 
 # AWS's documented "key administrators" action set: everything except cryptographic use.
+# Not `kms:Create*`: it includes kms:CreateGrant, with which a principal could grant itself Decrypt without a
+# condition; grants are given only through a service (ViaService statements) where a service needs them.
 KEY_ADMIN_ACTIONS: tuple[str, ...] = (
-    "kms:Create*",
+    "kms:CreateAlias",
     "kms:Describe*",
     "kms:Enable*",
     "kms:List*",
