@@ -21,10 +21,10 @@ typecheck: ## mypy over the program, the preview, the pack and the operations to
 	venv/bin/mypy components preview policies ops
 
 generate: ## regenerate every generated file from its one source
-	$(PY) tools/gen_config_doc.py && $(PY) tools/gen_project_config.py && $(PY) tools/gen_outputs_contract.py && $(PY) tools/gen_cost_doc.py && $(PY) tools/gen_taggable.py && $(PY) tools/gen_package_schema.py && $(PY) tools/gen_alert_routes.py
+	$(PY) tools/gen_config_doc.py && $(PY) tools/gen_project_config.py && $(PY) tools/gen_outputs_contract.py && $(PY) tools/gen_cost_doc.py && $(PY) tools/gen_taggable.py && $(PY) tools/gen_package_schema.py && $(PY) tools/gen_alert_routes.py && $(PY) tools/gen_replacements.py
 
 check-generated: ## fail when a generated file is stale (the tests check the same)
-	$(PY) tools/gen_config_doc.py --check && $(PY) tools/gen_project_config.py --check && $(PY) tools/gen_outputs_contract.py --check && $(PY) tools/gen_cost_doc.py --check && $(PY) tools/gen_taggable.py --check && $(PY) tools/gen_package_schema.py --check && $(PY) tools/gen_alert_routes.py --check
+	$(PY) tools/gen_config_doc.py --check && $(PY) tools/gen_project_config.py --check && $(PY) tools/gen_outputs_contract.py --check && $(PY) tools/gen_cost_doc.py --check && $(PY) tools/gen_taggable.py --check && $(PY) tools/gen_package_schema.py --check && $(PY) tools/gen_alert_routes.py --check && $(PY) tools/gen_replacements.py --check
 
 ci: ## what CI runs on a clean clone
 	./.ci/run

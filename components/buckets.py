@@ -49,7 +49,8 @@ class SecureBucketArgs:
     policy_statements: Sequence[
         pulumi.Input[dict[str, Any]] | Callable[[pulumi.Output[str]], pulumi.Input[dict[str, Any]]]
     ] = field(default_factory=tuple)
-    force_destroy: bool = False
+    # None: follow the environment (kept in production, emptied by `pulumi destroy` elsewhere).
+    force_destroy: bool | None = None
 
     def __post_init__(self) -> None:
         if self.kms_key_arn is None and not self.sse_s3_reason:
@@ -76,7 +77,7 @@ class SecureBucket(Component):
         super().__init__("budgetbuddy:storage:SecureBucket", name, ctx, opts)
         self.bucket = aws.s3.Bucket(
             name,
-            force_destroy=args.force_destroy,
+            force_destroy=not ctx.production if args.force_destroy is None else args.force_destroy,
             tags=self.tags_with(Name=name),
             opts=self.stateful_opts(),
         )

@@ -32,8 +32,10 @@ KeyPurpose = Literal["logs", "data", "storage", "messaging"]
 PURPOSES: tuple[KeyPurpose, ...] = ("logs", "data", "storage", "messaging")
 
 # AWS's documented "key administrators" action set: everything except cryptographic use.
+# Not `kms:Create*`: it includes kms:CreateGrant, with which a principal could grant itself Decrypt without a
+# condition; grants are given only through a service (ViaService statements) where a service needs them.
 KEY_ADMIN_ACTIONS: tuple[str, ...] = (
-    "kms:Create*",
+    "kms:CreateAlias",
     "kms:Describe*",
     "kms:Enable*",
     "kms:List*",
@@ -201,11 +203,11 @@ def _messaging(c: KeyPolicyContext) -> list[dict[str, Any]]:
             "Principal": {"Service": list(SNS_PUBLISHERS)},
             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
             "Resource": "*",
-            # The SNS guide's documented conditions for AWS-service event sources (aws:SourceAccount /
-            # aws:SourceArn plus the topic in the encryption context), not kms:ViaService: every
-            # publisher acts for a resource of this account, on a topic of this account and region.
+            # Bound by the topic in the encryption context (SNS always sets aws:sns:topicArn): only this
+            # account's topics in this region. No aws:SourceAccount here: AWS's CloudWatch alarm example grants
+            # the key without it, and a publisher whose KMS call lacks it would lose the message silently
+            # (nobody paged); the topic policy already admits these publishers only for this account.
             "Condition": {
-                "StringEquals": {"aws:SourceAccount": c.account_id},
                 "ArnLike": {
                     "kms:EncryptionContext:aws:sns:topicArn": f"arn:{c.partition}:sns:{c.region}:{c.account_id}:*"
                 },

@@ -34,7 +34,6 @@ USAGE
 fi
 
 readonly MARKER='<!-- budgetbuddy-preview -->'
-readonly STACKS=(staging production)
 readonly EXIT_OK=0 EXIT_VIOLATION=1 EXIT_USAGE=2
 
 usage() {
@@ -80,6 +79,11 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null)" ||
   die_usage "scripts/pr-report.sh must run from a git checkout of the repository ($script_dir is not in one)"
 cd "$root"
+# Every stack with a stack file on this branch (scripts/stacks.sh), production last; a stack new on the branch
+# has no base preview and is judged on its own.
+mapfile -t STACKS < <(scripts/stacks.sh)
+readonly STACKS
+((${#STACKS[@]} > 0)) || die_usage "no stack file (Pulumi.<stack>.yaml) in $root: nothing to preview"
 base_sha="$(git rev-parse --verify --quiet "${base_ref}^{commit}")" ||
   die_usage "BASE_REF '$base_ref' is not a commit in this clone (fetch it first; in CI checkout needs fetch-depth: 0)"
 

@@ -82,14 +82,14 @@ def test_keys_attributes_and_indexes_serve_the_access_patterns():
 
 
 @pytest.mark.parametrize("stack", ["production", "staging"])
-def test_every_table_is_on_demand_pitr_35_deletion_protected_and_cmk_encrypted(stack):
+def test_every_table_is_on_demand_pitr_35_protected_in_production_and_cmk_encrypted(stack):
     r, _ = _run(stack)
     for t in r.of_type(TABLE):
         i = t["inputs"]
         assert i["billingMode"] == "PAY_PER_REQUEST"
         assert "readCapacity" not in i and "writeCapacity" not in i
         assert i["pointInTimeRecovery"] == {"enabled": True, "recoveryPeriodInDays": 35}
-        assert i["deletionProtectionEnabled"] is True
+        assert i["deletionProtectionEnabled"] is (stack == "production")  # staging: `pulumi destroy` alone
         assert i["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": KEY}
 
 
@@ -224,7 +224,7 @@ def test_dr_region_adds_replicas_a_dr_key_vault_and_copy_actions():
         (replica,) = t["inputs"]["replicas"]
         assert replica["regionName"] == "us-west-2"
         assert replica["pointInTimeRecovery"] is True and replica["propagateTags"] is True
-        assert replica["deletionProtectionEnabled"] is True
+        assert replica["deletionProtectionEnabled"] is True  # production, like its table
         assert replica["kmsKeyArn"] == dr_vault["inputs"]["kmsKeyArn"]
         assert replica["kmsKeyArn"] != KEY  # a key in the DR region, not the primary CMK
         # global tables replicate through a stream with both images, even on tables without one configured

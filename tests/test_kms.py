@@ -100,13 +100,12 @@ def test_dynamodb_and_ecr_may_create_grants_s3_may_not():
 
 
 def test_sns_publishers_use_the_messaging_key_only_for_this_accounts_topics():
-    # SNS guide, AWS-service event sources: aws:SourceAccount/SourceArn and the topic ARN in the
-    # encryption context (not kms:ViaService, which the SNS and CloudWatch guides do not document).
+    # The topic ARN in the encryption context binds the key to this account's topics; aws:SourceAccount is left
+    # to the topic policy (docs/decisions.md, "Review of the rollout issue's findings").
     st = _by_sid("messaging")["AwsServicesPublishToEncryptedTopics"]
     assert set(st["Principal"]["Service"]) == set(SNS_PUBLISHERS)
     assert st["Action"] == ["kms:GenerateDataKey*", "kms:Decrypt"]
     assert st["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCT},
         "ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:us-east-1:{ACCT}:*"},
     }
 

@@ -87,6 +87,9 @@ def repo(tmp_path: Path) -> Path:
     (work / "scripts" / "lib").mkdir(parents=True)
     shutil.copy(SCRIPTS / "pr-report.sh", work / "scripts" / "pr-report.sh")
     shutil.copy(SCRIPTS / "lib" / "preview_each.py", work / "scripts" / "lib" / "preview_each.py")
+    shutil.copy(SCRIPTS / "stacks.sh", work / "scripts" / "stacks.sh")
+    for stack in ("staging", "production"):  # the stack list comes from the stack files
+        (work / f"Pulumi.{stack}.yaml").write_text("config: {}\n")
     git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q", str(work)], check=True)
     for side in ("base", "head"):
@@ -229,6 +232,14 @@ def test_output_file_and_step_summary(repo: Path, tmp_path: Path) -> None:
     report = out.read_text()
     assert report.startswith(MARKER + "\n")
     assert summary.read_text() == "earlier step\n" + report  # appended, not overwritten
+
+
+def test_a_new_stack_file_is_reported_without_a_base(repo: Path):
+    """A stack committed on the branch (README "First deployment of a new environment") is in the report; its
+    base has no such stack, so it is judged on its own."""
+    (repo / "Pulumi.qa.yaml").write_text("config: {}\n")
+    run = run_report(repo, "HEAD~1")
+    assert "✅ No mandatory policy violation in qa, staging, production." in run.stdout
 
 
 def test_annotation_on_github_goes_with_the_output_file(repo: Path, tmp_path: Path) -> None:

@@ -8,18 +8,22 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests import ecs_state as ecs
 from tests import readme
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # `pulumi VERB ...`: logs the call; STUB_EXIT_<verb> sets its exit code; preview prints $STUB_PREVIEW_SAYS;
 # `stack export --file F` writes a stand-in export to F.
+# `stack output --json` (read by scripts/lib/rollout.py, not logged) prints the file $STUB_OUTPUTS.
 STUB_PULUMI = r"""#!/usr/bin/env bash
+if [[ "$1 $2" == "stack output" ]]; then cat "$STUB_OUTPUTS"; exit 0; fi
 printf '%s\n' "$*" >>"$STUB_LOG"
 verb="$1"; [[ "$verb" == stack || "$verb" == policy ]] && verb="$2"
 [[ "$verb" == preview && -n "${STUB_PREVIEW_SAYS:-}" ]] && echo "$STUB_PREVIEW_SAYS" >&2
@@ -38,7 +42,12 @@ exit "${STUB_CHECK_EXIT:-0}"
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    """The scripts with the real stack files and policy configs, and a policies venv."""
+    return make_checkout(tmp_path)
+
+
+def make_checkout(tmp_path: Path) -> Path:
+    """The scripts with the real stack files and policy configs, a policies venv, stub `pulumi` and `aws` CLIs
+    and an ECS service that already runs the platform's task definition."""
     work = tmp_path / "checkout"
     shutil.copytree(ROOT / "scripts", work / "scripts")
     for stack_file in ROOT.glob("Pulumi*.yaml"):
@@ -57,6 +66,9 @@ def checkout(tmp_path: Path) -> Path:
     stub.parent.mkdir()
     stub.write_text(STUB_PULUMI)
     stub.chmod(0o755)
+    shutil.copy(ROOT / "tests" / "stubs" / "aws", tmp_path / "bin" / "aws")
+    shutil.copytree(ROOT / "components", work / "components")  # rollout.py reads containerPort's default there
+    ecs.write_state(tmp_path, ecs.in_sync())
     return work
 
 
@@ -64,7 +76,10 @@ def run(checkout: Path, script: str, *args: str, **env: str) -> tuple[subprocess
     tmp = checkout.parent
     log = tmp / "pulumi.log"
     log.unlink(missing_ok=True)
-    base_env = {"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}", "TMPDIR": str(tmp), "STUB_LOG": str(log)}
+    base_env = {"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}", "TMPDIR": str(tmp), "STUB_LOG": str(log),
+                **ecs.stub_env(tmp)}  # fmt: skip
+    if script == "deploy.sh":  # the real rollout (scripts/lib/rollout.py) against the stub CLIs
+        base_env["PYTHON"] = sys.executable
     proc = subprocess.run(
         [str(checkout / "scripts" / script), *args], env={**base_env, **env}, capture_output=True, text=True
     )
@@ -121,6 +136,8 @@ def test_the_runbooks_deploy_command_works_as_written(checkout: Path) -> None:
             "PATH": f"{tmp / 'bin'}:{os.environ['PATH']}",
             "TMPDIR": str(tmp),
             "STUB_LOG": str(tmp / "p.log"),
+            "PYTHON": sys.executable,
+            **ecs.stub_env(tmp),
             **CLOUD,
         },
         capture_output=True,

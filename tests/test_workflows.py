@@ -142,6 +142,8 @@ def test_top_level_permissions_are_empty(path: Path) -> None:
 
 # Least privilege, job by job: any new grant has to be argued here and in docs/ci.md.
 EXPECTED_PERMISSIONS = {
+    ("pull-request.yml", "stacks"): {"contents": "read"},
+    ("deploy.yml", "stacks"): {"contents": "read"},
     ("pull-request.yml", "offline"): {"contents": "read", "pull-requests": "write"},
     ("pull-request.yml", "preview"): {"contents": "read", "id-token": "write", "pull-requests": "write"},
     ("deploy.yml", "staging"): {"contents": "read", "id-token": "write"},
@@ -231,8 +233,8 @@ def test_preview_job_is_conditioned_on_the_role_variable_and_uses_oidc() -> None
     assert "vars.AWS_ROLE_ARN != ''" in job["if"]
     assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]
     assert job["permissions"]["id-token"] == "write"
-    assert job["strategy"]["matrix"]["stack"] == ["staging", "production"]
-    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS
+    assert job["needs"] == "stacks"  # the stack files' list (scripts/stacks.sh), never a hard-coded pair
+    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.all) }}"
 
 
 def test_preview_job_runs_pulumi_preview_with_the_readmes_policy_pack_and_config() -> None:
@@ -261,21 +263,25 @@ def test_deploy_triggers_push_to_main_and_a_weekly_schedule() -> None:
     assert (day, month) == ("*", "*") and weekday.isdigit() and minute.isdigit() and hour.isdigit()
 
 
-def test_staging_then_production_behind_its_environment() -> None:
-    staging, production = DEPLOY["jobs"]["staging"], DEPLOY["jobs"]["production"]
-    assert production["needs"] == "staging"
-    assert staging["environment"] == "staging"
+def test_every_other_stack_then_production_behind_its_environment() -> None:
+    """The stack list is the stack files' (scripts/stacks.sh): a new environment's committed stack file is
+    deployed before production, in its own GitHub Environment, with no edit here."""
+    stacks, staging, production = (DEPLOY["jobs"][n] for n in ("stacks", "staging", "production"))
+    assert run_commands(stacks) == ["scripts/stacks.sh --github-output"]
+    assert staging["needs"] == "stacks" and production["needs"] == ["stacks", "staging"]
+    assert staging["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.non-production) }}"
+    assert staging["environment"] == "${{ matrix.stack }}"
     assert production["environment"] == "production"  # required reviewers are set on it (docs/ci.md)
-    for job in (staging, production):
-        assert job["if"] == "${{ github.event_name == 'push' }}"
-    assert run_commands(staging)[-1] == "scripts/deploy.sh staging"
+    assert staging["if"] == "${{ github.event_name == 'push' }}"
+    assert production["if"].startswith("${{ github.event_name == 'push' && ")
+    assert run_commands(staging)[-1] == 'scripts/deploy.sh "$STACK"'
     assert run_commands(production)[-1] == "scripts/deploy.sh production"
 
 
 def test_one_concurrency_group_per_stack_that_never_cancels_an_update() -> None:
-    groups = {name: job["concurrency"] for name, job in DEPLOY["jobs"].items()}
+    groups = {name: job["concurrency"] for name, job in DEPLOY["jobs"].items() if name != "stacks"}
     assert groups == {
-        "staging": {"group": "pulumi-staging", "cancel-in-progress": False},
+        "staging": {"group": "pulumi-${{ matrix.stack }}", "cancel-in-progress": False},
         "production": {"group": "pulumi-production", "cancel-in-progress": False},
         "drift": {"group": "pulumi-${{ matrix.stack }}", "cancel-in-progress": False},
         "publish-policy-pack": {"group": "pulumi-policy-pack", "cancel-in-progress": False},
@@ -288,7 +294,7 @@ def test_drift_check_runs_on_schedule_for_every_stack() -> None:
     assert "github.event_name == 'schedule'" in job["if"]
     assert "vars.AWS_ROLE_ARN != ''" in job["if"]
     assert "environment" not in job  # a weekly check must not wait for a production approval
-    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS
+    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.all) }}"
     assert run_commands(job)[-1] == 'scripts/drift-check.sh "$STACK"'
 
 
@@ -351,6 +357,8 @@ def installed_locks(job: dict[str, Any]) -> set[str]:
 def test_uv_cache_is_keyed_on_every_lock_file_the_job_installs() -> None:
     """uv's cache, not pip's (the installs are uv's; docs/ci.md, "Caches"), keyed on the hash of each installed lock."""
     for f, name, job in jobs():
+        if name == "stacks":  # lists the stack files with bash alone
+            continue
         (setup,) = steps_using(job, "actions/setup-python")
         assert "cache" not in setup["with"], (f, name)  # pip's cache would hold nothing the job uses
         (cache,) = steps_using(job, "actions/cache")
@@ -407,7 +415,8 @@ def test_a_release_tagged_policies_v_publishes_the_pack() -> None:
     assert any(c.startswith("python3 -m venv policies/venv") for c in installs)  # publish runs the pack
     # the deployments stay on pushes to main: a release never deploys
     for name in ("staging", "production"):
-        assert DEPLOY["jobs"][name]["if"] == "${{ github.event_name == 'push' }}"
+        assert DEPLOY["jobs"][name]["if"].startswith("${{ github.event_name == 'push'"), name
+        assert "||" not in DEPLOY["jobs"][name]["if"], name  # every other condition narrows it further
 
 
 def test_versions_in_ci_are_the_projects() -> None:
@@ -415,6 +424,8 @@ def test_versions_in_ci_are_the_projects() -> None:
     target = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["target-version"]
     regions = {yaml.safe_load((ROOT / f"Pulumi.{s}.yaml").read_text())["config"]["aws:region"] for s in STACKS}
     for f, name, job in jobs():
+        if name == "stacks":
+            continue
         (setup,) = steps_using(job, "actions/setup-python")
         assert setup["with"]["python-version"] == f"{target[2]}.{target[3:]}", (f, name)
         for step in steps_using(job, "pulumi/actions"):

@@ -54,7 +54,8 @@ def build_registry(
         encryption_configurations=[
             aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS", kms_key=inputs.storage_key_arn)
         ],
-        force_delete=False,
+        # Production keeps its images (and protect); elsewhere `pulumi destroy` removes the repository.
+        force_delete=not c.ctx.production,
         tags=c.tags,
         opts=c.stateful_opts(),
     )

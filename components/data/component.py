@@ -109,12 +109,14 @@ class DataTables(Component):
                     kms_key_arn=self.dr_key.arn,
                     point_in_time_recovery=True,  # replicas get the default (maximum) 35-day window
                     propagate_tags=True,
-                    deletion_protection_enabled=True,
+                    # Like the table: protected in production, destroyable elsewhere.
+                    deletion_protection_enabled=self.ctx.production,
                 )
             ]
         # The runbook names the tables, so they carry a physical name. No delete_before_replace:
-        # replacing a table would delete its data. Deletion protection makes AWS refuse the delete,
-        # and production also protects/retains it, so a replacing change fails instead of losing data.
+        # replacing a table would delete its data. In production deletion protection makes AWS refuse the
+        # delete and protect/retain_on_delete make Pulumi refuse it, so a replacing change fails instead of
+        # losing data.
         return aws.dynamodb.Table(
             self.child_name(t.name),
             name=self.naming.table(t.name),
@@ -129,7 +131,9 @@ class DataTables(Component):
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
                 enabled=True, kms_key_arn=self.kms_key_arn
             ),
-            deletion_protection_enabled=True,
+            # Production: AWS refuses the delete. Other stacks are disposable (`pulumi destroy` alone,
+            # docs/decisions.md "Destroy follows the environment").
+            deletion_protection_enabled=self.ctx.production,
             ttl=aws.dynamodb.TableTtlArgs(attribute_name=t.ttl_attribute, enabled=True) if t.ttl_attribute else None,
             stream_enabled=bool(stream),
             stream_view_type=stream,
@@ -144,6 +148,8 @@ class DataTables(Component):
         self.vault = aws.backup.Vault(
             self.child_name("vault"),
             kms_key_arn=self.kms_key_arn,
+            # Outside production the vault's recovery points go with it; production keeps them (protect).
+            force_destroy=not self.ctx.production,
             tags=self.tags,
             opts=self.stateful_opts(),
         )
@@ -212,6 +218,7 @@ class DataTables(Component):
         self.dr_vault = aws.backup.Vault(
             self.child_name("dr-vault"),
             kms_key_arn=self.dr_key.arn,
+            force_destroy=not self.ctx.production,
             tags=self.tags,
             opts=self.stateful_opts(**in_dr),
         )

@@ -151,11 +151,8 @@ class Pipeline(Component):
                     service_arn=inputs.service_arn,
                     task_role_arn=inputs.task_role_arn,
                     execution_role_arn=inputs.execution_role_arn,
-                    task_definition_arn_pattern=ctx.arn("ecs", "task-definition/*"),
+                    task_definition_arn_pattern=ctx.arn("ecs", f"task-definition/{ctx.naming.ecs_service}:*"),
                     task_arn_pattern=ctx.arn("ecs", pulumi.Output.concat("task/", cluster, "/*")),
-                    container_instance_arn_pattern=ctx.arn(
-                        "ecs", pulumi.Output.concat("container-instance/", cluster, "/*")
-                    ),
                     approval_topic_arn=approval_topic,
                     approval_topic_key_arn=inputs.alarm_topic_key_arn if approval_topic is not None else None,
                     region=ctx.region,

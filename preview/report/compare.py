@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preview.compare import FORMAT_VERSION, Comparison, ResourceChange, ResourceRef
+from preview.compare import FORMAT_VERSION, IN_PLACE, MANUAL, ROLLED_OUT, Comparison, ResourceChange, ResourceRef
 from preview.report.cost import usd
 from preview.report.summary import short_type, violation_lines, violation_order, wrap
 
@@ -28,6 +28,24 @@ def _flags(ref: ResourceRef | ResourceChange) -> str:
     return f" [{', '.join(out)}]" if out else ""
 
 
+def _counts(h: dict[str, Any]) -> str:
+    """ "N replaced", plus rolled-out revisions and manual steps when there are any."""
+    extra = [f"{h['rolledOut']} rolled out"] if h["rolledOut"] else []
+    extra += [f"{h['manual']} manual step{'s' if h['manual'] != 1 else ''}"] if h["manual"] else []
+    return ", ".join([f"{h['replaced']} replaced", *extra])
+
+
+def on_merge(ch: ResourceChange) -> str:
+    """What merging does with one change, with the facts a reviewer needs about a replacement."""
+    if ch.outcome == IN_PLACE:
+        return IN_PLACE
+    if ch.outcome in (ROLLED_OUT, MANUAL):
+        return ch.outcome.upper() if ch.outcome == MANUAL else ch.outcome
+    state = "stateful" if ch.stateful else "not stateful"
+    guard = "protected: `pulumi up` refuses it" if ch.protected else "not protected"
+    return f"REPLACED ({state}, {guard})"
+
+
 def headline(c: Comparison) -> dict[str, Any]:
     """The numbers every view shows."""
     hc = c.head["cost"]
@@ -38,6 +56,8 @@ def headline(c: Comparison) -> dict[str, Any]:
         "headTotal": hc["total"],
         "headTotalMax": hc["totalAtMaxCapacity"],
         "replaced": sum(1 for x in c.changed if x.replaces),
+        "rolledOut": sum(1 for x in c.changed if x.outcome == ROLLED_OUT),
+        "manual": sum(1 for x in c.changed if x.outcome == MANUAL),
     }
     if c.base is not None:
         bc = c.base["cost"]
@@ -62,14 +82,16 @@ def to_text(c: Comparison, width: int = 80) -> list[str]:
         out += wrap(f"Resources: {len(c.head['resources'])} in the head (no base to compare)", width)
         out += wrap(f"Cost: {usd(h['headTotal'])}/month, {usd(h['headTotalMax'])} at max capacity (no base)", width)
     else:
-        out += wrap(f"Resources: {len(c.added)} added, {len(c.changed)} changed ({h['replaced']} replaced), "
+        out += wrap(f"Resources: {len(c.added)} added, {len(c.changed)} changed ({_counts(h)}), "
                      f"{len(c.removed)} removed", width)  # fmt: skip
         out += [x for r in c.added for x in wrap(f"+ {r.name} ({short_type(r.type)}){_flags(r)}", width, "  ")]
         out += [x for r in c.removed for x in wrap(f"- {r.name} ({short_type(r.type)}){_flags(r)}", width, "  ")]
         for ch in c.changed:
             what = ", ".join([*ch.keys, *(f"option {o}" for o in ch.options)])
             out += wrap(f"~ {ch.name} ({short_type(ch.type)}){_flags(ch)}: {what}", width, "  ", "      ")
-            out += [x for why in ch.why() for x in wrap(f"REPLACES: {why}", width, "      ", "        ")]
+            out += wrap(f"on merge: {on_merge(ch)}", width, "      ", "        ")
+            label = "REPLACES" if ch.replaces else "why"
+            out += [x for why in ch.why() for x in wrap(f"{label}: {why}", width, "      ", "        ")]
             out += [
                 x
                 for k in ch.maybe_replace
@@ -138,22 +160,26 @@ def to_markdown(c: Comparison) -> str:
         lines += [f"**Monthly cost:** {usd(h['headTotal'])} ({usd(h['headTotalMax'])} at max capacity); "
                   "no base to compare.", ""]  # fmt: skip
         return "\n".join(lines)
-    lines += [f"**Resources:** {len(c.added)} added, {len(c.changed)} changed ({h['replaced']} replaced), "
+    lines += [f"**Resources:** {len(c.added)} added, {len(c.changed)} changed ({_counts(h)}), "
               f"{len(c.removed)} removed.", ""]  # fmt: skip
-    rows = [("added", r.name, r.type, "", _flags(r)) for r in c.added]
-    rows += [("removed", r.name, r.type, "", _flags(r)) for r in c.removed]
+    rows = [("added", r.name, r.type, "", _flags(r), "created") for r in c.added]
+    rows += [("removed", r.name, r.type, "", _flags(r), "deleted" + (" (protected: refused)" if r.protected else ""))
+             for r in c.removed]  # fmt: skip
     for ch in c.changed:
         keys = [f"`{k}` (**replaces**)" if k in ch.replace else f"`{k}`" for k in ch.keys]
         keys += [f"option `{o}`" for o in ch.options]
-        rows.append(("**replaced**" if ch.replaces else "changed", ch.name, ch.type, ", ".join(keys), _flags(ch)))
+        action = "**replaced**" if ch.replaces else "**manual**" if ch.outcome == MANUAL else "changed"
+        rows.append((action, ch.name, ch.type, ", ".join(keys), _flags(ch), _cell(on_merge(ch))))
     if rows:
-        table = ["| | Resource | Type | Changed inputs |", "|---|---|---|---|"]
-        table += [f"| {a} | `{n}`{f} | `{short_type(t)}` | {k} |" for a, n, t, k, f in rows]
+        table = ["| | Resource | Type | Changed inputs | On merge |", "|---|---|---|---|---|"]
+        table += [f"| {a} | `{n}`{f} | `{short_type(t)}` | {k} | {m} |" for a, n, t, k, f, m in rows]
         if len(rows) > 10:
             table = ["<details><summary>Resources added, changed and removed</summary>", "", *table, "", "</details>"]
         lines += [*table, ""]
-        lines += [f"- `{ch.name}` is replaced: {_cell(w)}" for ch in c.changed for w in ch.why()]
-        lines += [""] if any(ch.replaces for ch in c.changed) else []
+        verbs = {MANUAL: "needs a manual step", ROLLED_OUT: "is rolled out"}
+        lines += [f"- `{ch.name}` {verbs.get(ch.outcome, 'is replaced')}: {_cell(w)}" for ch in c.changed
+                  for w in ch.why()]  # fmt: skip
+        lines += [""] if any(ch.why() for ch in c.changed) else []
     lines += [
         f"**Monthly cost:** {usd(h['baseTotal'])} → {usd(h['headTotal'])} (**{_signed(h['delta'])}**); "
         f"at max capacity {usd(h['baseTotalMax'])} → {usd(h['headTotalMax'])} ({_signed(h['deltaMax'])}).",
@@ -189,7 +215,7 @@ def to_json(c: Comparison) -> dict[str, Any]:
             "changed": [
                 {**ref(ResourceRef(x.urn, x.type, x.name, x.protected, x.stateful)), "keys": list(x.keys),
                  "options": list(x.options), "replaceKeys": list(x.replace), "maybeReplaceKeys": list(x.maybe_replace),
-                 "replaces": x.replaces}
+                 "replaces": x.replaces, "onMerge": x.outcome}
                 for x in c.changed
             ],
         },

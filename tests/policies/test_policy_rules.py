@@ -134,7 +134,7 @@ CASES: list[tuple[str, str, Callable[[Resources], Resources], tuple[str, ...]]] 
     ("aws-dynamodb-table-require-on-demand", "provisioned", set_("budgetbuddy-users", billingMode="PROVISIONED"), BOTH),
     ("aws-dynamodb-table-enable-pitr", "off", set_("budgetbuddy-users", pointInTimeRecovery={"enabled": False}), BOTH),
     ("aws-dynamodb-table-enable-pitr", "short-window", set_("budgetbuddy-users", pointInTimeRecovery={"enabled": True, "recoveryPeriodInDays": 7}), BOTH),
-    ("aws-dynamodb-table-enable-deletion-protection", "off", set_("budgetbuddy-users", deletionProtectionEnabled=False), BOTH),
+    ("aws-dynamodb-table-enable-deletion-protection", "off-in-prod", set_("budgetbuddy-users", deletionProtectionEnabled=False), ("production",)),
     ("aws-dynamodb-table-require-cmk-encryption", "aws-owned", set_("budgetbuddy-users", serverSideEncryption=None), BOTH),
     ("aws-dynamodb-table-require-cmk-encryption", "aws-managed", set_("budgetbuddy-users", serverSideEncryption={"enabled": True}), BOTH),
     ("aws-dynamodb-table-require-backup-selection", "no-selection", drop("selection"), BOTH),

@@ -4,7 +4,6 @@ cost delta, new and cleared violations; the verdict and exit code follow HEAD.""
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -221,16 +220,6 @@ def test_previews_that_cannot_be_compared_exit_2(tmp_path: Path, base: str, head
     code, out, err = run_cli("--compare", str(files[base]), str(files.get(head, head)), *config)
     assert code == 2 and out == ""
     assert message.format(tmp=tmp_path) in err and "Traceback" not in err
-
-
-def test_replace_keys_name_real_inputs_of_the_installed_provider():
-    for token, rule in compare.REPLACE_KEYS.items():
-        _, module, name = token.split(":")
-        args_class = getattr(importlib.import_module(f"pulumi_aws.{module.split('/')[0]}"), f"{name}Args")
-        inputs = {getattr(p.fget, "_pulumi_name", None) for p in vars(args_class).values() if isinstance(p, property)}
-        for key in rule.keys:
-            assert key.key in inputs, f"{token}: {key.key} is not an input (inputs: {sorted(inputs)})"
-    assert {"hashKey", "rangeKey", "name"} <= {k.key for k in compare.REPLACE_KEYS["aws:dynamodb/table:Table"].keys}
 
 
 def test_usage_assumptions_price_both_sides_so_the_delta_is_the_codes(tmp_path: Path):

@@ -66,13 +66,17 @@ def pitr(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
 @REGISTRY.resource(
     name="aws-dynamodb-table-enable-deletion-protection",
     resource_types=TABLE,
-    description="Tables must have deletion protection enabled.",
+    description="Tables must have deletion protection where the environment requires it (production).",
     severity=Severity.HIGH,
-    remediation="Set deletionProtectionEnabled: true (and protect/retainOnDelete in production).",
+    remediation="Set deletionProtectionEnabled: true (and protect/retainOnDelete in production); "
+    "requireDeletionProtection in policies/config/<stack>.json says where it is required.",
     controls=("fsbp:DynamoDB.6", "soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)"),
+    # A disposable stack must be destroyable by `pulumi destroy` alone (docs/decisions.md, "Destroy follows
+    # the environment"), so non-production stacks turn the requirement off, as for load balancers.
+    config={"requireDeletionProtection": {"type": "boolean", "default": True}},
 )
 def deletion_protection(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Iterator[str]:
-    if dig(args.props, "deletionProtectionEnabled") is not True:
+    if cfg["requireDeletionProtection"] and dig(args.props, "deletionProtectionEnabled") is not True:
         yield "deletionProtectionEnabled is not true."
 
 

@@ -34,7 +34,9 @@ STAR_ONLY_ACTIONS = [
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
-    "ecs:RegisterTaskDefinition",
+    # RegisterTaskDefinition is not here: it has a task-definition/<family>:<revision> resource (service
+    # authorization reference). ListTasks names a container instance only when filtering by one (not on Fargate).
+    "ecs:ListTasks",
     "ecs:DescribeTaskDefinition",
     "ecs:ListTaskDefinitions",
     "ec2:DescribeNetworkInterfaces",
