@@ -37,6 +37,8 @@ def test_a_new_stack_passes_the_offline_step_as_written(tmp_path: Path):
     # the edits the step's comments describe
     config = json.loads((work / "policies/config/qa.json").read_text())
     config["aws-tagging-resource-require-tags"] = {"environment": "qa"}
+    for rule in ("aws-cloudwatch-metricalarm-require-severity-route", "aws-sns-topic-disallow-non-alarm-paging"):
+        config[rule] = {"pagingTopics": ["budgetbuddy-qa-alarms"]}
     (work / "policies/config/qa.json").write_text(json.dumps(config))
     doc = yaml.safe_load((work / "Pulumi.qa.yaml").read_text())
     doc["config"].pop("budgetbuddy:certificateArn", None)
