@@ -15,7 +15,8 @@ from tools.cli_help import handle
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted(p for p in (ROOT / "scripts").glob("*.sh"))
-TOOLS = sorted(p for p in (ROOT / "tools").glob("*.py") if p.name != "cli_help.py")  # cli_help: the shared answer
+# cli_help.py and generated.py are modules the tools share, not commands.
+TOOLS = sorted(p for p in (ROOT / "tools").glob("*.py") if p.name not in {"cli_help.py", "generated.py"})
 
 
 def _help_text_is_complete(out: str) -> None:

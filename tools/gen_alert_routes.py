@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from components.alarms import ROUTE_OF, ROUTES, SEVERITIES, SEVERITY_MEANING  # noqa: E402
 from components.observability.alerting import ROUTE_SPECS  # noqa: E402
 from tools.cli_help import handle  # noqa: E402
+from tools.generated import record, write_or_check  # noqa: E402
 
 STACKS = ("production", "staging")
 DOC = ROOT / "docs" / "alerts.md"
@@ -183,26 +184,11 @@ def render(recordings: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     return "\n".join([*parts, DECISIONS]).rstrip("\n") + "\n"
 
 
-def record(stack: str) -> list[dict[str, Any]]:
-    from preview.recorder import run_program
-    from preview.stackfiles import load_stack
-
-    s = load_stack(ROOT, stack, [])
-    return run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region).to_json()["resources"]
-
-
 def main(argv: list[str]) -> int:
     if (code := handle(__doc__, argv)) is not None:
         return code
     text = render({s: record(s) for s in STACKS})
-    if "--check" in argv:
-        if DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC.relative_to(ROOT)} is stale: run python tools/gen_alert_routes.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0
+    return write_or_check(DOC, text, argv, "gen_alert_routes.py")
 
 
 if __name__ == "__main__":

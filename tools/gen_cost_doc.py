@@ -24,6 +24,7 @@ from preview.cost.assumptions import specs  # noqa: E402
 from preview.cost.prices import NOTES, PriceTable, source_of  # noqa: E402
 from preview.report.cost import _assumption_value, _price, usd  # noqa: E402
 from tools.cli_help import handle  # noqa: E402
+from tools.generated import record, write_or_check  # noqa: E402
 
 STACKS = ("staging", "production")
 DOC = ROOT / "docs" / "cost.md"
@@ -206,26 +207,11 @@ def render(recordings: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
-def record(stack: str) -> list[dict[str, Any]]:
-    from preview.recorder import run_program
-    from preview.stackfiles import load_stack
-
-    s = load_stack(ROOT, stack, [])
-    return run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region).to_json()["resources"]
-
-
 def main(argv: list[str]) -> int:
     if (code := handle(__doc__, argv)) is not None:
         return code
     text = render({s: record(s) for s in STACKS})
-    if "--check" in argv:
-        if DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC.relative_to(ROOT)} is stale: run python tools/gen_cost_doc.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0
+    return write_or_check(DOC, text, argv, "gen_cost_doc.py")
 
 
 if __name__ == "__main__":
