@@ -8,6 +8,8 @@ that guards it to fail.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -654,12 +656,27 @@ def drop(*names: str) -> Callable[[Resources], Resources]:
     return lambda b: without(b, *names)
 
 
-def assert_case(rule: str, case: str, mutate: Callable[[Resources], Resources], stacks: tuple[str, ...]) -> None:
-    """The mutated baseline fails ``rule`` (with a real message) in ``stacks`` and passes it elsewhere."""
+@functools.cache
+def _only_config(rule: str, stack: str) -> dict[str, Any]:
+    from preview.policy.engine import InProcessAnalyzer
+    from preview.policy.load import load_exemptions, load_policy_config
+
+    names = [p.name for p in InProcessAnalyzer(load_exemptions(), dt.date.today()).info().policies]
+    return {**load_policy_config(stack), **{n: "disabled" for n in names if n != rule}}
+
+
+def judge_only(rule: str, resources: Resources, stack: str) -> Any:
+    """The report of ``rule`` alone over ``resources``, with the stack's own config for it: a breaking case asks
+    about one rule, and the others' evaluation (every stack rule decodes every resource) is most of the time."""
     from preview.policy.engine import evaluate
 
+    return evaluate(resources, stack=stack, policy_config=_only_config(rule, stack))
+
+
+def assert_case(rule: str, case: str, mutate: Callable[[Resources], Resources], stacks: tuple[str, ...]) -> None:
+    """The mutated baseline fails ``rule`` (with a real message) in ``stacks`` and passes it elsewhere."""
     for stack in BOTH:
-        report = evaluate(mutate(baseline(stack)), stack=stack)
+        report = judge_only(rule, mutate(baseline(stack)), stack)
         hits = [v for v in report.violations if v.rule == rule]
         if stack in stacks:
             assert hits, f"{rule} did not fail on {case} in {stack}: {report.violations}"
