@@ -24,6 +24,7 @@ from components.config.engine import NAMESPACE  # noqa: E402
 from components.config.schema import FIELD_KEYS, JSON_KEYS, KEY_FIELDS, SECRET_KEYS  # noqa: E402
 from preview.stackfiles import load_stack  # noqa: E402
 from tools.cli_help import handle  # noqa: E402
+from tools.generated import write_or_check  # noqa: E402
 
 
 def about(field_name: str) -> tuple[str, str]:
@@ -130,17 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if (code := handle(__doc__, argv)) is not None:
         return code
-    target = ROOT / "docs" / "config.md"
-    text = render()
-    if "--check" in argv:
-        current = target.read_text() if target.exists() else ""
-        if current != text:
-            print("docs/config.md is stale: run python tools/gen_config_doc.py", file=sys.stderr)
-            return 1
-        return 0
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(text)
-    return 0
+    return write_or_check(ROOT / "docs" / "config.md", render(), argv, "gen_config_doc.py")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from components.outputs import contract_entries  # noqa: E402
 from components.stack import OUTPUT_TYPES  # noqa: E402
 from tools.cli_help import handle  # noqa: E402
+from tools.generated import write_or_check  # noqa: E402
 from tools.outputs_contract import CONTRACT, load  # noqa: E402
 
 COMMENT = (
@@ -68,14 +69,7 @@ def render(current: dict[str, Any] | None = None) -> str:
 def main(argv: list[str]) -> int:
     if (code := handle(__doc__, argv)) is not None:
         return code
-    text = render()
-    if "--check" in argv:
-        if CONTRACT.read_text() != text:
-            print(f"{CONTRACT.relative_to(ROOT)} is stale: run python tools/gen_outputs_contract.py", file=sys.stderr)
-            return 1
-        return 0
-    CONTRACT.write_text(text)
-    return 0
+    return write_or_check(CONTRACT, render(), argv, "gen_outputs_contract.py")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from components.config.schema import CONFIG_KEYS, KEY_FIELDS, SECRET_KEYS, value_kind  # noqa: E402
 from tools.cli_help import handle  # noqa: E402
+from tools.generated import write_or_check  # noqa: E402
 
 PROJECT_FILE = ROOT / "Pulumi.yaml"
 PROJECT_TYPES = {"text": "string", "int": "integer", "bool": "boolean"}
@@ -68,14 +69,7 @@ def render(current: str | None = None) -> str:
 def main(argv: list[str]) -> int:
     if (code := handle(__doc__, argv)) is not None:
         return code
-    text = render()
-    if "--check" in argv:
-        if PROJECT_FILE.read_text() != text:
-            print("Pulumi.yaml's config: block is stale: run python tools/gen_project_config.py", file=sys.stderr)
-            return 1
-        return 0
-    PROJECT_FILE.write_text(text)
-    return 0
+    return write_or_check(PROJECT_FILE, render(), argv, "gen_project_config.py", what="Pulumi.yaml's config: block")
 
 
 if __name__ == "__main__":

@@ -18,10 +18,10 @@ def record(stack: str) -> list[dict[str, Any]]:
     return run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region).to_json()["resources"]
 
 
-def write_or_check(path: Path, text: str, argv: list[str], tool: str) -> int:
+def write_or_check(path: Path, text: str, argv: list[str], tool: str, *, what: str | None = None) -> int:
     """``--check``: 1 when ``path`` differs from ``text`` (stale), else 0; otherwise write it. ``tool`` names the
-    generator in the stale message."""
-    shown = path.relative_to(ROOT)
+    generator in the stale message; ``what`` the generated part, when it is not the whole file."""
+    shown = what or str(path.relative_to(ROOT))
     if "--check" in argv:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             print(f"{shown} is stale: run python tools/{tool}", file=sys.stderr)
