@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -73,11 +74,17 @@ def run_worker(
         # The example's modules are not the platform's: never leave them importable by name.
         for mod in ("platform_ref", "worker_service"):
             sys.modules.pop(mod, None)
-        # A failed run leaves asyncio futures holding the error; collect them now. Finalized later, in
-        # the middle of some ast.parse (pytest's assertion rewriting), their logging trips CPython
-        # 3.11's "AST constructor recursion depth mismatch".
-        gc.collect()
     return Result(recording), mocks
+
+
+@pytest.fixture(autouse=True)
+def _collect_a_failed_runs_futures() -> Iterator[None]:
+    """A failed run leaves asyncio futures holding the error, alive until the test has let go of the error.
+    Collected after each test, inside its capture: finalized later, in the middle of some ast.parse (pytest's
+    assertion rewriting) or at exit, their "never retrieved" logging trips CPython 3.11's "AST constructor
+    recursion depth mismatch" or lands in the log of the whole run."""
+    yield
+    gc.collect()
 
 
 @pytest.mark.parametrize("stack", ["production", "staging"])

@@ -11,7 +11,8 @@ dict, deserialise, proxy) before the policy looks at the resource type. So each
 Analyze goes to a servicer holding only the resource rules for that type (same class,
 same configuration, same order): the rules it leaves out would return before reporting
 anything, so the diagnostics are unchanged, and most of the conversions are saved.
-AnalyzeStack stays the SDK's own (docs/decisions.md, "Offline policy run").
+AnalyzeStack is the SDK's loop with each resource decoded once for all stack rules (preview/policy/stack_servicer.py;
+docs/decisions.md, "Offline policy run").
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from budgetbuddy_policies.exemptions import Exemption
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi_policy import Policy, PolicyPack, StackValidationPolicy  # noqa: F401  (PolicyPack: whose arguments we mirror)
-from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from preview.policy.config import configure_request, reconcile_config
 from preview.policy.levels import LEVEL, SEVERITY
@@ -40,6 +40,7 @@ from preview.policy.load import (
     policy_config_path,
 )
 from preview.policy.report import PolicyReport, build_report
+from preview.policy.stack_servicer import SharedDecodeServicer
 
 # Requests (what the engine sends) ------------------------------------------------
 
@@ -127,7 +128,7 @@ def analyze_stack_request(resources: Sequence[Mapping[str, Any]]) -> pb.AnalyzeS
 
 def _servicer(arguments: Mapping[str, Any], policies: list[Policy]) -> Any:
     a = arguments
-    return _PolicyAnalyzerServicer(
+    return SharedDecodeServicer(
         a["name"], "0.0.1", policies, a["enforcement_level"], None, a["description"],
         None, None, a["provider"], a["tags"], None,
     )  # fmt: skip

@@ -683,3 +683,16 @@ def assert_case(rule: str, case: str, mutate: Callable[[Resources], Resources], 
             assert all(v.message and not v.unknown for v in hits)
         else:
             assert not hits, f"{rule} failed on {case} in {stack} where it should pass: {hits}"
+
+
+def degraded(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Resource and stack rules of many types fire: no tags, policy documents and log retention
+    unknown, key rotation off, no public access blocks."""
+    out = [copy.deepcopy(r) for r in resources if r["type"] != "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]
+    for r in out:
+        inputs = r["inputs"]
+        inputs.pop("tags", None)
+        for key, value in (("policy", UNKNOWN), ("retentionInDays", UNKNOWN), ("enableKeyRotation", False)):
+            if key in inputs:
+                inputs[key] = value
+    return out

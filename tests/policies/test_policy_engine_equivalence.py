@@ -7,7 +7,6 @@ unmodified pack started as a real plugin and driven over gRPC, as the engine dri
 
 from __future__ import annotations
 
-import copy
 import os
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import empty_pb2
-from policy_fixtures import UNKNOWN
+from policy_fixtures import degraded
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from preview.policy.config import configure_request, reconcile_config
@@ -57,19 +56,6 @@ def plugin() -> Iterator[Callable[[str], Stub]]:
 @pytest.fixture(scope="module", params=["production", "staging"])
 def recorded(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
     return request.param, run_stack(request.param).resources
-
-
-def degraded(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Resource and stack rules of many types fire: no tags, policy documents and log retention
-    unknown, key rotation off, no public access blocks."""
-    out = [copy.deepcopy(r) for r in resources if r["type"] != "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]
-    for r in out:
-        inputs = r["inputs"]
-        inputs.pop("tags", None)
-        for key, value in (("policy", UNKNOWN), ("retentionInDays", UNKNOWN), ("enableKeyRotation", False)):
-            if key in inputs:
-                inputs[key] = value
-    return out
 
 
 def over_grpc(stub: Stub, resources: list[dict[str, Any]], stack: str) -> tuple[list[dict], list[dict]]:
