@@ -7,6 +7,7 @@ that is not what Pulumi accepts is a ``StackFileError`` naming the file, the lin
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -110,6 +111,13 @@ def _compose(path: Path, name: str) -> Node | None:
         data = path.read_bytes()
     except OSError as exc:
         raise StackFileError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return _compose_bytes(data, name)
+
+
+@functools.lru_cache(maxsize=32)
+def _compose_bytes(data: bytes, name: str) -> Node | None:
+    # Cached by content: a process that loads stacks again and again (the operations tool, several stacks of one
+    # tree, the tests) parses each distinct file once. The node tree is only read, never changed, by its users.
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import functools
+import marshal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,13 +61,20 @@ def _recorded(stack: str, overrides: tuple[str, ...]) -> Recording:
     return run_program(s.program, s.project, s.stack, s.config, s.secret_keys, s.region)
 
 
+def clone(data: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists, text, numbers): a marshal round trip, about three times
+    faster than copy.deepcopy, and the tests copy whole stacks hundreds of times."""
+    return marshal.loads(marshal.dumps(data))
+
+
 def run_stack(stack: str, *overrides: str) -> Result:
     """The real program with the real stack file, like `python -m preview STACK`.
 
     Each (stack, overrides) runs once per test session; every caller gets its own deep copy, so a test
     that edits what it got cannot change what another test sees.
     """
-    return Result(copy.deepcopy(_recorded(stack, overrides)))
+    r = _recorded(stack, overrides)
+    return Result(Recording(r.project, r.stack, clone(r.resources), clone(r.outputs)))
 
 
 def config_for(stack: str = "staging", **values: Any) -> StackConfig:

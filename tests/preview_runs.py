@@ -7,7 +7,6 @@ stdout not a terminal, COLUMNS=80); tests get copies, so none can change what an
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import io
 import json
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from preview.cli import main
+from tests.harness import clone
 
 RUNS_DIR = Path(tempfile.mkdtemp(prefix="preview-runs-"))
 
@@ -73,7 +73,7 @@ def cached_run(stack: str) -> CliRun:
 
 def dump_of(stack: str) -> dict[str, Any]:
     """A private copy of the session's dump of ``stack``."""
-    return copy.deepcopy(cached_run(stack).doc())
+    return clone(cached_run(stack).doc())
 
 
 def write_json(path: Path, doc: Any) -> Path:

@@ -303,3 +303,13 @@ def test_the_whole_stack_follows_aws_region():
     # Billing metrics exist only in us-east-1 (CloudWatch billing), so the cost dashboard alone names it.
     assert naming_us_east_1 == ["observability-dashboard-cost"], naming_us_east_1
     assert r.outputs["region"] == "eu-west-1"
+
+
+def test_a_file_changed_on_disk_is_read_again(tmp_path):
+    """Files are parsed once per content, not once per path: an edit between two loads is seen."""
+    write(tmp_path, "config:\n  aws:region: us-east-1\n  budgetbuddy:minCapacity: '2'\n")
+    assert load_stack(tmp_path, "dev").config["budgetbuddy:minCapacity"] == "2"
+    write(tmp_path, "config:\n  aws:region: us-east-1\n  budgetbuddy:minCapacity: '3'\n", PROJECT + "main: app/\n")
+    again = load_stack(tmp_path, "dev")
+    assert again.config["budgetbuddy:minCapacity"] == "3"
+    assert again.program == tmp_path / "app" / "__main__.py"

@@ -7,7 +7,6 @@ that guards it to fail.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import json
@@ -17,6 +16,7 @@ from typing import Any
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
+from tests.harness import clone
 
 PROJECT = "budgetbuddy"
 UNKNOWN = UNKNOWN_STRING_VALUE  # what the engine sends for a value unknown during preview
@@ -629,7 +629,7 @@ def baseline(stack: str = "production") -> list[dict[str, Any]]:
 
 def edited(resources: list[dict[str, Any]], name: str, /, **inputs: Any) -> list[dict[str, Any]]:
     """A deep copy with ``name``'s inputs updated (a value of None removes the input)."""
-    out = copy.deepcopy(resources)
+    out = clone(resources)
     r = next(r for r in out if r["name"] == name)
     for k, v in inputs.items():
         if v is None:
@@ -640,7 +640,7 @@ def edited(resources: list[dict[str, Any]], name: str, /, **inputs: Any) -> list
 
 
 def without(resources: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
-    return [copy.deepcopy(r) for r in resources if r["name"] not in names]
+    return clone([r for r in resources if r["name"] not in names])
 
 
 BOTH = ("production", "staging")
@@ -688,7 +688,7 @@ def assert_case(rule: str, case: str, mutate: Callable[[Resources], Resources], 
 def degraded(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Resource and stack rules of many types fire: no tags, policy documents and log retention
     unknown, key rotation off, no public access blocks."""
-    out = [copy.deepcopy(r) for r in resources if r["type"] != "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]
+    out = clone([r for r in resources if r["type"] != "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"])
     for r in out:
         inputs = r["inputs"]
         inputs.pop("tags", None)

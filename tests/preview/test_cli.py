@@ -13,7 +13,7 @@ from preview.stackfiles import StackFileError, load_stack
 from preview.stand_ins import secret_stand_in
 from preview.wire import SECRET_SIG, SPECIAL_SIG_KEY
 from tests.harness import ROOT
-from tests.preview_runs import cached_run
+from tests.preview_runs import cached_run, run_cli
 
 DUMP_KEYS = {
     "urn", "type", "name", "parent", "custom", "remote", "protect", "retainOnDelete", "deleteBeforeReplace",
@@ -85,9 +85,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_bad_input_exits_2_without_traceback(args, message):
-    proc = _cli(*args)
+    code, out, err = run_cli(*args)
+    assert code == 2, out + err
+    assert message in err and "Traceback" not in err + out
+
+
+def test_a_real_process_exits_2_on_bad_input_without_traceback():
+    """The cases above run main() in this process; this one, the way a shell sees it (exit status, streams)."""
+    proc = _cli("staging", "--config", "minCapacity=9")
     assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert message in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+    assert "budgetbuddy:minCapacity=9" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
 
 
 def test_secret_outputs_are_masked(capsys):
