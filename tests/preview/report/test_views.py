@@ -38,6 +38,9 @@ def test_default_output_is_a_summary_that_fits_an_80_column_ci_log():
         env={"PATH": "/usr/bin:/bin", "COLUMNS": "80"},
     )
     assert proc.returncode == 0, proc.stderr
+    # Nothing on stderr under a clean verdict: not even the interpreter's teardown of the SDK's event loop
+    # (preview/__main__.py closes it at exit).
+    assert proc.stderr == ""
     lines = _lines(proc.stdout)
     assert len(lines) <= MAX_LINES and max(len(x) for x in lines) <= 80, proc.stdout
     assert "\x1b[" not in proc.stdout  # no colour codes in a log
