@@ -44,9 +44,13 @@ def test_every_script_answers_help_and_exits_0(script: Path, flag: str, tmp_path
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda p: p.name)
 def test_every_tool_answers_help_and_exits_0(tool: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, str(tool), "--help"], cwd=tmp_path, capture_output=True, text=True)
+    cmd = [sys.executable, "-X", "importtime", str(tool), "--help"]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     _help_text_is_complete(proc.stdout)
+    if "answer_early(__doc__)" in tool.read_text():  # answered before the slow imports (tools/cli_help.py)
+        imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()}
+        assert not imported & {"pulumi", "pulumi_aws", "components.stack"}, sorted(imported)[:20]
 
 
 def test_the_shared_answer_takes_h_too_and_refuses_unknown_options(capsys: pytest.CaptureFixture[str]) -> None:

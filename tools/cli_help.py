@@ -22,3 +22,10 @@ def handle(doc: str | None, argv: Sequence[str], options: Sequence[str] = ("--ch
         print(f"error: unknown option {unknown[0]!r} (allowed: {allowed})", file=sys.stderr)
         return 2
     return None
+
+
+def answer_early(doc: str | None, options: Sequence[str] = ("--check",)) -> None:
+    """For a tool run as a script, before its slow imports (the program, the provider): -h/--help and an unknown
+    option are answered at once, as ``handle`` in its ``main`` would answer them later."""
+    if (code := handle(doc, sys.argv[1:], options)) is not None:
+        raise SystemExit(code)

@@ -19,9 +19,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.cli_help import answer_early, handle  # noqa: E402
+
+if __name__ == "__main__":
+    answer_early(__doc__)  # before the imports below, which load the program
+
 from components.alarms import ROUTE_OF, ROUTES, SEVERITIES, SEVERITY_MEANING  # noqa: E402
 from components.observability.alerting import ROUTE_SPECS  # noqa: E402
-from tools.cli_help import handle  # noqa: E402
 from tools.generated import record, write_or_check  # noqa: E402
 
 STACKS = ("production", "staging")

@@ -22,9 +22,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.cli_help import answer_early, handle  # noqa: E402
+
+if __name__ == "__main__":
+    answer_early(__doc__)  # before the imports below, which load the program
+
 from components.outputs import contract_entries  # noqa: E402
 from components.stack import OUTPUT_TYPES  # noqa: E402
-from tools.cli_help import handle  # noqa: E402
 from tools.generated import write_or_check  # noqa: E402
 from tools.outputs_contract import CONTRACT, load  # noqa: E402
 

@@ -28,6 +28,11 @@ from typing import Annotated, Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.cli_help import answer_early, handle  # noqa: E402
+
+if __name__ == "__main__":
+    answer_early(__doc__)  # before the imports below, which load the program
+
 from pydantic.fields import FieldInfo  # noqa: E402
 from pydantic_core import PydanticUndefined  # noqa: E402
 
@@ -35,7 +40,6 @@ from components.compute.contract import ComputeOutputs  # noqa: E402
 from components.outputs import contract_type, output_fields  # noqa: E402
 from packages.budgetbuddy.facade.platform import PLATFORM_INPUTS  # noqa: E402
 from packages.budgetbuddy.facade.settings import REQUIRED_HERE, required, setting_fields  # noqa: E402
-from tools.cli_help import handle  # noqa: E402
 
 PACKAGE = ROOT / "packages" / "budgetbuddy"
 GENERATED = PACKAGE / "facade" / "generated.py"

@@ -31,8 +31,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.cli_help import answer_early, handle  # noqa: E402
+
+if __name__ == "__main__":
+    answer_early(__doc__)  # before the imports below, which load the program
+
 from components.config.schema import CONFIG_KEYS, KEY_FIELDS, SECRET_KEYS, value_kind  # noqa: E402
-from tools.cli_help import handle  # noqa: E402
 from tools.generated import write_or_check  # noqa: E402
 
 PROJECT_FILE = ROOT / "Pulumi.yaml"
