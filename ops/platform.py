@@ -98,8 +98,7 @@ def load(stack: str, root: Path = ROOT) -> Platform:
         service=naming.ecs_service,
         family=naming.ecs_service,
         tables={t.name: naming.table(t.name) for t in cfg.tables},
-        # components/security.py names each purpose's key alias/<prefix>/<purpose>; tables use "data".
-        data_key_alias=f"alias/{naming.prefix}/data",
+        data_key_alias=naming.key_alias("data"),  # the key the tables are encrypted with
         alarm_prefix=prefix,
         other_alarm_prefixes=tuple(p for p in _other_prefixes(stack, root) if p.startswith(prefix)),
         min_capacity=cfg.min_capacity,

@@ -126,18 +126,21 @@ def analyze_stack_request(resources: Sequence[Mapping[str, Any]]) -> pb.AnalyzeS
 # The analyzer ---------------------------------------------------------------------
 
 
-def _servicer(arguments: Mapping[str, Any], policies: list[Policy]) -> Any:
+def _servicer(arguments: Mapping[str, Any], policies: list[Policy], cls: type = SharedDecodeServicer) -> Any:
     a = arguments
-    return SharedDecodeServicer(
+    return cls(
         a["name"], "0.0.1", policies, a["enforcement_level"], None, a["description"],
         None, None, a["provider"], a["tags"], None,
     )  # fmt: skip
 
 
-def new_servicer(exemptions: Sequence[Exemption] | None = None, today: dt.date | None = None) -> Any:
-    """The analyzer servicer PolicyPack(**pack_arguments()) would serve, without the server."""
+def new_servicer(
+    exemptions: Sequence[Exemption] | None = None, today: dt.date | None = None, cls: type = SharedDecodeServicer
+) -> Any:
+    """The analyzer servicer PolicyPack(**pack_arguments()) would serve, without the server; ``cls``
+    _PolicyAnalyzerServicer gives the SDK's own, as a real plugin runs it (tests compare the two)."""
     a = bp.pack_arguments(exemptions, today)
-    return _servicer(a, a["policies"])
+    return _servicer(a, a["policies"], cls)
 
 
 class InProcessAnalyzer:

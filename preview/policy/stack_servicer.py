@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
-from inspect import isawaitable
 from typing import Any
 
 from google.protobuf import json_format
@@ -80,7 +79,7 @@ class SharedDecodeServicer(_PolicyAnalyzerServicer):
             )
             try:
                 result = policy.validate(args, report)
-                if isawaitable(result):
+                if inspect.isawaitable(result):
                     loop = asyncio.new_event_loop()
                     loop.run_until_complete(asyncio.Task(result, loop=loop))  # type: ignore[arg-type]  # as the SDK does
                     loop.close()

@@ -14,7 +14,7 @@ from pulumi_policy import EnforcementLevel, StackValidationPolicy
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from preview.policy.config import configure_request, reconcile_config
-from preview.policy.engine import analyze_stack_request
+from preview.policy.engine import analyze_stack_request, new_servicer
 from preview.policy.load import load_policy_config
 from preview.policy.stack_servicer import SDK_ANALYZE_STACK_SHA256, SharedDecodeServicer, sdk_analyze_stack_sha256
 from tests.harness import run_stack
@@ -27,12 +27,8 @@ def test_the_sdk_loop_it_mirrors_is_the_installed_one() -> None:
     )
 
 
-def _servicer(cls: type, stack: str, config: dict[str, Any]) -> Any:
-    a = bp.pack_arguments(None, dt.date.today())
-    servicer = cls(
-        a["name"], "0.0.1", a["policies"], a["enforcement_level"], None, a["description"],
-        None, None, a["provider"], a["tags"], None,
-    )  # fmt: skip
+def _servicer(cls: type, config: dict[str, Any]) -> Any:
+    servicer = new_servicer(None, dt.date.today(), cls)
     info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
     servicer.Configure(configure_request(reconcile_config(info, config)), None)
     servicer.ConfigureStack(pb.AnalyzerStackConfigureRequest(tags={"team": "platform"}), None)
@@ -57,8 +53,8 @@ def test_the_response_is_the_sdks_byte_for_byte(monkeypatch, stack: str, variant
         first, second, *_ = _stack_rules()
         config = {**config, first: "disabled", second: "remediate"}  # remediate is reported as mandatory
     request = analyze_stack_request(resources)
-    ours = _servicer(SharedDecodeServicer, stack, config).AnalyzeStack(request, None)
-    sdks = _servicer(_PolicyAnalyzerServicer, stack, config).AnalyzeStack(request, None)
+    ours = _servicer(SharedDecodeServicer, config).AnalyzeStack(request, None)
+    sdks = _servicer(_PolicyAnalyzerServicer, config).AnalyzeStack(request, None)
     assert ours.SerializeToString(deterministic=True) == sdks.SerializeToString(deterministic=True)
     if variant != "as recorded":
         assert len(sdks.diagnostics) >= 5  # the comparison covers violations, not only silence
