@@ -13,12 +13,12 @@ composed from the models, so a value is refused the same way from a stack file a
 from __future__ import annotations
 
 import re
-from functools import cache
 from importlib.metadata import version as _version
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from components.config.engine import aws_regions
 from components.config.problems import Problem, nearest
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
@@ -33,14 +33,6 @@ ARN_RE = r"^arn:aws[a-z-]*:{service}:[a-z0-9-]*:\d{{12}}:.+$"
 
 def arn_pattern(service: str) -> re.Pattern[str]:
     return re.compile(ARN_RE.format(service=service))
-
-
-@cache
-def aws_regions() -> tuple[str, ...]:
-    """The regions the installed pulumi-aws knows (its generated ``Region`` enum)."""
-    from pulumi_aws._enums import Region
-
-    return tuple(r.value for r in Region)
 
 
 def _region(v: str) -> str:

@@ -35,10 +35,13 @@ def test_each_declared_name_is_the_modules_own_and_nothing_else_is_offered(packa
 
 
 def test_reading_settings_loads_neither_the_sdk_nor_the_provider() -> None:
-    """What the operations tool and the deploy script's guard import (a fresh interpreter: this one has both)."""
+    """What the operations tool and the deploy script's guard import, and reading a whole stack file (its
+    ``aws:`` keys are checked against the provider's) as the operations tool does (a fresh interpreter: this
+    one has both)."""
     code = (
         "import sys\n"
         "import components.config.load, components.compute.settings, ops.platform\n"
+        "assert ops.platform.load('production').stack == 'production'\n"
         "print(sorted(m for m in ('pulumi', 'pulumi_aws', 'pulumi_awsx') if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.compute.settings import FARGATE_MEMORY
-from components.config.engine import aws_provider_keys
+from components.config.engine import aws_provider_keys, aws_regions
 from components.config.load import parse_config, parse_stack_config
 from components.config.problems import ConfigError
 from components.config.schema import CONFIG_KEYS, FIELD_KEYS
-from components.settings import LOG_RETENTION_DAYS, aws_regions
+from components.settings import LOG_RETENTION_DAYS
 from preview.stand_ins import secret_stand_in
 from tests.harness import CERT
 

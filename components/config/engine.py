@@ -7,6 +7,7 @@ its region from. No imports from the rest of ``components``, so anything may imp
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -60,16 +61,38 @@ def parse_text(kind: str, raw: str) -> Any:
     return raw
 
 
+def _provider_source(relative: str) -> str:
+    """A source file of the installed pulumi-aws, found by path and not imported: importing any of its modules
+    imports pulumi_aws and the SDK (0.2 s), which the operations tool and the deploy script's guard never
+    otherwise load."""
+    spec = find_spec("pulumi_aws")
+    if spec is None or spec.origin is None:  # pragma: no cover - pulumi-aws is a pinned dependency
+        raise RuntimeError("pulumi_aws is not installed")
+    return (Path(spec.origin).parent / relative).read_text()
+
+
 @cache
 def aws_provider_keys() -> dict[str, str]:
     """``aws:`` config keys the installed pulumi-aws reads -> their kind, from its generated config module."""
-    spec = find_spec("pulumi_aws.config.vars")
-    if spec is None or spec.origin is None:  # pragma: no cover - pulumi-aws is a pinned dependency
-        raise RuntimeError("pulumi_aws.config.vars is not installed")
-    source = Path(spec.origin).read_text()
+    source = _provider_source("config/vars.py")
     getters = re.findall(r"__config__\.get(_bool|_int|_float|_object)?\('([A-Za-z0-9]+)'\)", source)
     kinds = {"_bool": "bool", "_int": "int", "_float": "float", "_object": "json"}
     return {key: kinds.get(getter, "text") for getter, key in getters}
+
+
+@cache
+def aws_regions() -> tuple[str, ...]:
+    """The regions the installed pulumi-aws knows: the members of its generated ``Region`` enum."""
+    (region,) = (
+        node
+        for node in ast.parse(_provider_source("_enums.py")).body
+        if isinstance(node, ast.ClassDef) and node.name == "Region"
+    )
+    return tuple(
+        node.value.value
+        for node in region.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    )
 
 
 def region_of(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> str | None:
