@@ -7,7 +7,8 @@ that fails raises it without (exit 3).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,12 @@ from components.config.problems import ConfigError
 from preview import cost, dump
 from preview.cost import CostReport
 from preview.cost.serialize import to_json as cost_json
-from preview.policy.engine import evaluate
+from preview.policy.engine import check_inputs, evaluate
 from preview.policy.load import PolicyConfigError
 from preview.policy.report import PolicyReport
 from preview.policy.report import to_json as policy_json
 from preview.recorder import ProgramError, Recording, run_program
-from preview.stackfiles import StackFileError, load_stack
+from preview.stackfiles import StackFileError, StackSettings, load_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,19 +61,29 @@ class Preview:
         }
 
 
-def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[dict[str, Any], list[str], list[str]]:
-    """Run the program under mocks: the normalized recording, the secret keys given stand-ins, and notes on
-    other assumed config (keys an ESC environment provides).
+def stack_settings(stack: str, overrides: list[str], root: Path | None = None) -> StackSettings:
+    """The stack's files read and checked (a bad one is bad input).
 
     ``root``: the project directory (default: this repository's, read at call time so tests can point it elsewhere).
     """
     try:
-        settings = load_stack(root or ROOT, stack, overrides)
+        return load_stack(root or ROOT, stack, overrides)
+    except StackFileError as exc:
+        raise PreviewError(str(exc), bad_input=True, cause=exc) from None
+
+
+def record(stack: str, overrides: list[str], root: Path | None = None) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Run the program under mocks: the normalized recording, the secret keys given stand-ins, and notes on
+    other assumed config (keys an ESC environment provides)."""
+    return record_settings(stack_settings(stack, overrides, root))
+
+
+def record_settings(settings: StackSettings) -> tuple[dict[str, Any], list[str], list[str]]:
+    """``record`` of stack files already read."""
+    try:
         recording: Recording = run_program(
             settings.program, settings.project, settings.stack, settings.config, settings.secret_keys, settings.region
         )
-    except StackFileError as exc:
-        raise PreviewError(str(exc), bad_input=True, cause=exc) from None
     except ProgramError as exc:
         cause = exc.cause
         # pulumi.RunError is how Pulumi reports a user error (e.g. a missing required config key).
@@ -97,11 +108,18 @@ def judge(
     estimate = cost.estimate(resources, doc["stack"], usage)
     report = None
     if policy:
-        try:
+        with _policy_input_errors():
             report = evaluate(resources, stack=doc["stack"], project=doc.get("project", "budgetbuddy"))
-        except (PolicyConfigError, ExemptionError) as exc:
-            raise PreviewError(str(exc), bad_input=True, cause=exc) from None
     return Preview(doc=doc, cost=estimate, policy=report)
+
+
+@contextmanager
+def _policy_input_errors() -> Iterator[None]:
+    """A bad policy config or exemptions file is bad input (exit 2), not a failed program."""
+    try:
+        yield
+    except (PolicyConfigError, ExemptionError) as exc:
+        raise PreviewError(str(exc), bad_input=True, cause=exc) from None
 
 
 def run(
@@ -111,8 +129,13 @@ def run(
     policy: bool = True,
     assumptions: Sequence[Mapping[str, Any]] | None = None,
 ) -> Preview:
-    """The whole offline preview of one stack: program, cost, policy."""
-    doc, stand_ins, notes = record(stack, list(overrides or []))
+    """The whole offline preview of one stack: program, cost, policy. The stack files and policy inputs are
+    checked first: a bad one is refused before the program is recorded (docs/preview.md, "Exit codes")."""
+    settings = stack_settings(stack, list(overrides or []))
+    if policy:
+        with _policy_input_errors():
+            check_inputs(stack)
+    doc, stand_ins, notes = record_settings(settings)
     result = judge(doc, policy=policy, assumptions=assumptions)
     result.stand_ins, result.notes = stand_ins, notes
     return result

@@ -233,6 +233,31 @@ def diagnostic_dict(d: Any, urn: str = "") -> dict[str, Any]:
     }
 
 
+def _configured(
+    stack: str, policy_config: Mapping[str, Any] | None, exemptions: Sequence[Exemption] | None, today: dt.date
+) -> tuple[InProcessAnalyzer, pb.AnalyzerInfo, Sequence[Exemption]]:
+    """The pack as the engine starts it for ``stack``: the unknown-value mode, the exemptions file and the
+    stack's policy config read and checked against its rules (PolicyConfigError on a bad one)."""
+    check_unknown_mode()
+    if exemptions is None:
+        exemptions = load_exemptions()
+    if policy_config is not None:
+        config, source = policy_config, "(given)"
+    else:
+        config, source = load_policy_config(stack), display(policy_config_path(stack))
+    analyzer = InProcessAnalyzer(exemptions, today)
+    info = analyzer.info()
+    analyzer.configure(configure_request(reconcile_config(info, config, source)))
+    return analyzer, info, exemptions
+
+
+def check_inputs(stack: str) -> None:
+    """Refuse bad policy-side input for ``stack`` as ``evaluate`` would, without resources: a preview calls it
+    before it spends seconds recording the program, so a typo in a policy config costs no run."""
+    with _stack_env(stack), pack_errors():
+        _configured(stack, None, None, dt.date.today())
+
+
 def evaluate(
     resources: Sequence[Mapping[str, Any]],
     *,
@@ -248,17 +273,8 @@ def evaluate(
     exemptions: override policies/exemptions.json (tests).
     """
     today = today or dt.date.today()
-    check_unknown_mode()
-    if exemptions is None:
-        exemptions = load_exemptions()
-    if policy_config is not None:
-        config, source = policy_config, "(given)"
-    else:
-        config, source = load_policy_config(stack), display(policy_config_path(stack))
     with _stack_env(stack), pack_errors():
-        analyzer = InProcessAnalyzer(exemptions, today)
-        info = analyzer.info()
-        analyzer.configure(configure_request(reconcile_config(info, config, source)))
+        analyzer, info, exemptions = _configured(stack, policy_config, exemptions, today)
         encoded = _Encoded(resources)
         diagnostics: list[dict[str, Any]] = []
         not_applicable: list[dict[str, str]] = []

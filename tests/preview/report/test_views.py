@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 from preview import dump, pipeline
+from preview.policy import engine
 from preview.policy.engine import evaluate
 from preview.policy.report import PolicyReport
 from preview.recorder import ProgramError
@@ -181,7 +182,41 @@ def test_json_to_a_bad_place_fails_before_the_program_runs(tmp_path: Path, monke
     assert code == 2 and "cannot write to /proc/no-such-dir" in err and "Traceback" not in err
 
 
-def test_no_dump_is_left_behind_when_the_policy_config_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def _must_not_run(*_a: object, **_k: object) -> None:
+    raise AssertionError("the program ran before the policy inputs were checked")
+
+
+def _unknown_rule_exemptions(*args: object, **kwargs: object) -> object:  # policies/exemptions.json, misspelt
+    return bp.parse_exemptions([{"rule": "aws-no-such-rule", "resource": "x", "justification": "j" * 30}],
+                               kwargs.get("known_rules"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "broken", "message"),
+    [
+        (
+            engine,
+            "load_policy_config",
+            lambda stack: {"aws-no-such-rule": "mandatory"},
+            "aws-no-such-rule: no such policy",
+        ),
+        (bp, "load_exemptions", _unknown_rule_exemptions, "aws-no-such-rule"),
+    ],
+    ids=["policy config", "exemptions"],
+)
+def test_bad_policy_inputs_exit_2_before_the_program_runs_and_leave_no_dump(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object, name: str, broken: object, message: str
+):
+    monkeypatch.setattr(module, name, broken)
+    monkeypatch.setattr(pipeline, "run_program", _must_not_run)
+    out = tmp_path / "staging.json"
+    code, stdout, err = run_cli("staging", "--json", str(out))
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert stdout == ""
+
+
+def test_no_dump_is_left_behind_when_judging_fails_after_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     real = evaluate
 
     def with_bad_config(resources: list, **kwargs: object) -> PolicyReport:
@@ -225,15 +260,3 @@ def test_a_version_0_dump_is_judged(tmp_path: Path):
     old = {k: doc[k] for k in ("project", "stack", "resources", "outputs")}
     code, out, _ = run_cli("--resources", str(write_json(tmp_path / "old.json", old)))
     assert code == 0 and "Policy: PASS" in out
-
-
-def test_bad_exemptions_exit_2_and_leave_no_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    def bad_file(*args: object, **kwargs: object) -> object:  # as if policies/exemptions.json named an unknown rule
-        return bp.parse_exemptions([{"rule": "aws-no-such-rule", "resource": "x", "justification": "j" * 30}],
-                                   kwargs.get("known_rules"))  # fmt: skip
-
-    monkeypatch.setattr(bp, "load_exemptions", bad_file)
-    out = tmp_path / "staging.json"
-    code, _, err = run_cli("staging", "--json", str(out))
-    assert code == 2 and "aws-no-such-rule" in err and "Traceback" not in err
-    assert not out.exists()
