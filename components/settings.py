@@ -1,6 +1,7 @@
 """What every component's settings model shares: the model base, AWS facts more than one
-component checks against (CloudWatch Logs retention periods, regions, ARNs), and the two log
-retention settings several components read.
+component checks against (CloudWatch Logs retention periods, regions as the installed pulumi-aws
+lists them in components/config/engine.py, ARNs), and the two log retention settings several
+components read.
 
 A settings model is the one owner of its keys: field, alias (the flat ``budgetbuddy:`` key as a
 stack file writes it), default, ``description`` (docs/config.md and Pulumi.yaml are generated from
