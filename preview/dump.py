@@ -110,6 +110,13 @@ def _place(loc: tuple[Any, ...]) -> str:
     return out or "top level"
 
 
+def first_problem(exc: ValidationError, source: str, expected: str) -> DumpError:
+    """pydantic's first problem as one line: the file, the place in it, how many more, what was expected."""
+    first = exc.errors()[0]
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return DumpError(f"{source}: {_place(first['loc'])}: {first['msg'].lower()}{more}; {expected}")
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -155,9 +162,7 @@ def validate(data: Any, source: str) -> dict[str, Any]:
     try:
         checked = model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise DumpError(f"{source}: {_place(first['loc'])}: {first['msg'].lower()}{more}; {EXPECTED}") from None
+        raise first_problem(exc, source, EXPECTED) from None
     except RecursionError:
         raise DumpError(f"{source}: nested too deeply; {EXPECTED}") from None
     doc = {**data, "formatVersion": checked.formatVersion}  # type: ignore[attr-defined]

@@ -108,10 +108,6 @@ def load(path: str | Path, what: str = "--resources") -> dict[str, Any]:
     return dump.validate(data, source)
 
 
-def _place(loc: tuple[Any, ...]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "top level"
-
-
 def _check(data: Mapping[str, Any], source: str) -> ExportModel:
     version = data.get("version")
     if version is None:
@@ -124,9 +120,7 @@ def _check(data: Mapping[str, Any], source: str) -> ExportModel:
     try:
         model = ExportModel.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise dump.DumpError(f"{source}: {_place(first['loc'])}: {first['msg'].lower()}{more}; {EXPECTED}") from None
+        raise dump.first_problem(exc, source, EXPECTED) from None
     unknown = sorted(set(model.features) - FEATURES)
     if unknown:
         raise dump.DumpError(
