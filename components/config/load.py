@@ -161,12 +161,19 @@ def parse_config(
     return cfg
 
 
+def runtime_values() -> dict[str, Any]:
+    """The config the engine passed to this program run, full keys -> text (the only place that reads it)."""
+    from pulumi.runtime import config as runtime_config
+
+    return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+
+
 def load_stack_config() -> StackConfig:
-    """Read this stack's configuration from the Pulumi runtime (the only place that does)."""
+    """Read this stack's configuration from the Pulumi runtime."""
     import pulumi
     from pulumi.runtime import config as runtime_config
 
-    merged: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    merged = runtime_values()
     secret = {k for k in merged if runtime_config.is_config_secret(k)}
     secret |= set(runtime_config.get_config_secret_keys_env())
     return parse_config(pulumi.get_stack(), merged, secret)

@@ -23,7 +23,7 @@ from components.alarms import AlertRoutes
 from components.compute.contract import ComputeInputs
 from components.compute.settings import ComputeSettings
 from components.config.engine import region_of
-from components.config.load import parse_stack_config
+from components.config.load import parse_stack_config, runtime_values
 from components.config.problems import ConfigError, full_key
 from components.config.schema import KEY_FIELDS, StackConfig
 from components.identity import IdentitySettings
@@ -94,9 +94,7 @@ def _property_of(line: str) -> str:
 
 def stack_region() -> str | None:
     """The consumer stack's ``aws:region`` (or the provider's environment fallback), as load.py reads it."""
-    from pulumi.runtime import config as runtime_config
-
-    return region_of({**runtime_config.get_config_env(), **runtime_config.CONFIG.get()})
+    return region_of(runtime_values())
 
 
 def validated_settings(args: Mapping[str, Any], region: str | None) -> StackConfig:
