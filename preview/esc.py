@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -41,6 +41,23 @@ class Resolved:
     secret_keys: list[str] = field(default_factory=list)
     stand_ins: list[str] = field(default_factory=list)  # secrets: as the `secure:` keys' note says
     notes: list[str] = field(default_factory=list)
+
+
+class Assumed(Protocol):
+    """What the offline preview assumed of config keys (``Resolved``, stackfiles.StackSettings)."""
+
+    secret_keys: list[str]
+    stand_ins: list[str]
+    notes: list[str]
+
+
+def forget(assumed: Assumed, full: str) -> None:
+    """A key set again (by a later environment, the stack file or --config): no longer a secret, a stand-in or
+    the subject of a note."""
+    for keys in (assumed.secret_keys, assumed.stand_ins):
+        while full in keys:
+            keys.remove(full)
+    assumed.notes = [n for n in assumed.notes if n.split(" ", 1)[0] != full]
 
 
 def _config_text(value: Any) -> str:
@@ -124,10 +141,7 @@ class _Loader:
     def set(self, name: str, rel: str, key: str, value: Any) -> None:
         full = self.full_key(key, rel)
         out = self.out
-        for lst in (out.secret_keys, out.stand_ins):
-            if full in lst:
-                lst.remove(full)
-        out.notes = [n for n in out.notes if not n.startswith(f"{full} ")]
+        forget(out, full)
         if _secret(value, f"{rel}: pulumiConfig {key!r}"):
             out.secret_keys.append(full)
             out.stand_ins.append(full)

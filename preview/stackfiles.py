@@ -305,7 +305,7 @@ def load_stack(root: Path, stack: str, overrides: list[str] | None = None) -> St
         for key, key_line, item in _entries(value, name, "`config`", "KEY: VALUE, such as minCapacity: 3"):
             where = f"config {_quoted(key)} (line {key_line.start_mark.line + 1})"
             full = _full_key(project.name, key, name, where)
-            _forget(settings, full)  # what an environment said of this key
+            esc.forget(settings, full)  # what an environment said of this key
             secure = _secure(item, name, where)
             if secure:
                 settings.secret_keys.append(full)
@@ -319,7 +319,7 @@ def load_stack(root: Path, stack: str, overrides: list[str] | None = None) -> St
             raise StackFileError(f"--config {item!r}: expected KEY=VALUE (for example minCapacity=3)")
         full = _full_key(project.name, key.strip(), "--config", repr(item))
         raw[full] = value
-        _forget(settings, full)  # `pulumi config set` without --secret stores plain text
+        esc.forget(settings, full)  # `pulumi config set` without --secret stores plain text
     settings.config = raw
     return settings
 
@@ -349,11 +349,3 @@ def _environment(root: Path, settings: StackSettings, raw: dict[str, str], node:
     settings.secret_keys += resolved.secret_keys
     settings.stand_ins += resolved.stand_ins
     settings.notes += resolved.notes
-
-
-def _forget(settings: StackSettings, full: str) -> None:
-    """A key set again (by the stack file over an environment, or by --config): no longer a secret or stand-in."""
-    for keys in (settings.secret_keys, settings.stand_ins):
-        while full in keys:
-            keys.remove(full)
-    settings.notes = [n for n in settings.notes if n.split(" ", 1)[0] != full]
