@@ -195,7 +195,7 @@ class Pipeline(Component):
 
         self.notification_rules = notifications.notification_rules(
             self.child_name("notify"),
-            naming.prefix,
+            naming,
             self.pipeline.arn,
             inputs.alert_routes,
             self.tags,

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlertRoutes, Route
+from components.naming import Naming
 
 # route -> the pipeline events sent there.
 PIPELINE_EVENTS: Mapping[Route, tuple[str, ...]] = {
@@ -31,17 +32,17 @@ RULE_SUFFIX: Mapping[Route, str] = {"alert": "failures", "notice": "successes"}
 
 def notification_rules(
     component: str,
-    prefix: str,
+    naming: Naming,
     pipeline_arn: pulumi.Input[str],
     routes: AlertRoutes,
     tags: dict[str, str],
     opts: pulumi.ResourceOptions,
 ) -> dict[Route, aws.codestarnotifications.NotificationRule]:
-    """One rule per route: ``<component>-<suffix>`` named ``<prefix>-pipeline-<suffix>``."""
+    """One rule per route: ``<component>-<suffix>`` named ``naming.resource("pipeline-<suffix>")``."""
     return {
         route: aws.codestarnotifications.NotificationRule(
             f"{component}-{RULE_SUFFIX[route]}",
-            name=f"{prefix}-pipeline-{RULE_SUFFIX[route]}",
+            name=naming.resource(f"pipeline-{RULE_SUFFIX[route]}"),
             resource=pipeline_arn,
             # FULL: the message carries the execution id and failing stage/action, not just a link.
             detail_type="FULL",
