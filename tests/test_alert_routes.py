@@ -4,7 +4,6 @@ alarms reach the paging topic; the routing page is generated from the code."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from functools import cache
 from typing import Any
@@ -15,6 +14,7 @@ from components.alarms import ROUTE_OF, RUNBOOK_SECTIONS, SEVERITIES, AlertRoute
 from components.kms import SNS_PUBLISHERS
 from components.observability.alerting import ROUTE_SPECS
 from tests.harness import ROOT, Result, run_stack
+from tools import gen_alert_routes
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC_SUFFIX = {"page": "alarms", "alert": "alerts", "notice": "notices"}
@@ -101,16 +101,8 @@ def test_the_builder_refuses_an_alarm_without_a_known_severity_or_section():
     assert {routes.for_severity(s) for s in SEVERITIES} == {"p", "a", "n"}
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("gen_alert_routes", ROOT / "tools" / "gen_alert_routes.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_alerts_doc_is_generated_from_the_code_and_not_stale():
-    text = _generator().render({s: stack(s).resources for s in ("production", "staging")})
+    text = gen_alert_routes.render({s: stack(s).resources for s in ("production", "staging")})
     assert (ROOT / "docs" / "alerts.md").read_text(encoding="utf-8") == text, "run python tools/gen_alert_routes.py"
     assert "| Critical | service down, data breach, security incident | `page` | `budgetbuddy-alarms` |" in text
     assert "| `alb-elb-5xx` | Critical | `alarms` |" in text

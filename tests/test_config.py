@@ -199,13 +199,11 @@ def test_random_invalid_configs_list_every_bad_key(entries):
 
 
 def test_every_key_is_documented_and_the_doc_is_current():
-    import importlib.util
     from pathlib import Path
 
+    from tools import gen_config_doc as gen
+
     root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("gen_config_doc", root / "tools" / "gen_config_doc.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
     undocumented = [n for n in FIELD_KEYS if not all(gen.about(n))]
     assert undocumented == [], "give every key a Field(description=..., json_schema_extra=runbook(...))"
     assert (root / "docs" / "config.md").read_text() == gen.render(), "run python tools/gen_config_doc.py"

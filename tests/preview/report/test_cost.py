@@ -3,7 +3,6 @@ files and --assume (exit 2 on bad ones), and docs/cost.md generated from the cod
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import tempfile
@@ -23,6 +22,7 @@ from preview.cli import main
 from preview.report import cost as cost_views
 from preview.report.cost import arithmetic
 from tests.policies.policy_fixtures import baseline
+from tools import gen_cost_doc
 
 ROOT = Path(__file__).resolve().parents[3]
 STACKS = ("staging", "production")
@@ -37,14 +37,6 @@ def recorded(stack: str) -> tuple[dict[str, Any], ...]:
 
 def report_of(stack: str) -> cost.CostReport:
     return cost.estimate(list(recorded(stack)), stack)
-
-
-def gen_cost_doc() -> Any:
-    spec = importlib.util.spec_from_file_location("gen_cost_doc", ROOT / "tools" / "gen_cost_doc.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the full table at 80 columns --------------------------------------------------------
@@ -207,7 +199,7 @@ def test_the_printed_assumptions_carry_units() -> None:
 
 
 def test_cost_doc_is_generated_from_the_code_and_not_stale() -> None:
-    gen = gen_cost_doc()
+    gen = gen_cost_doc
     text = gen.render({s: list(recorded(s)) for s in STACKS})
     assert (ROOT / "docs" / "cost.md").read_text(encoding="utf-8") == text, "run python tools/gen_cost_doc.py"
     for s in STACKS:
